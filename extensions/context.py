@@ -1,0 +1,43 @@
+"""Derived values added to the render context.
+
+Secrets are generated here, once per render, so they land only in the
+rendered, git-ignored ``.env``: they are not questions, so Copier never writes
+them to ``.copier-answers.yml``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+from copier_template_extensions import ContextHook
+from jinja2 import Environment
+
+# Copier loads this file by path, outside any package: make the template root
+# importable so the sibling modules can be shared.
+if str(_ROOT := Path(__file__).resolve().parent.parent) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from extensions.naming import pascal
+
+
+class DerivedValuesHook(ContextHook):
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        # The hook runs for every rendered file; one render must use one secret.
+        self._secrets = {
+            "generated_jwt_secret": secrets.token_urlsafe(48),
+            "generated_db_password": secrets.token_urlsafe(24),
+        }
+
+    def hook(self, context: dict[str, Any]) -> None:
+        tasks = context.get("tasks")
+        if isinstance(tasks, list):
+            for task in ("database", "auth", "cache", "optimize"):
+                context[f"use_{task}"] = task in tasks
+        if "project_name" in context:
+            context["class_prefix"] = pascal(str(context["project_name"]))
+        if context.get("_copier_phase") == "render":
+            context.update(self._secrets)

@@ -1,0 +1,186 @@
+"""Answer validation for copier.yml.
+
+Each filter returns an empty string for a good answer, otherwise one sentence
+that names the question and says how to fix it. Copier aborts before writing
+any file when a validator renders non-empty text.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+# Copier loads this file by path, outside any package: make the template root
+# importable so the sibling modules can be shared.
+if str(_ROOT := Path(__file__).resolve().parent.parent) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from extensions.naming import snake
+
+SLUG = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
+PACKAGE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+MIN_PORT, MAX_PORT = 1024, 65535
+TASKS = ("api", "database", "auth", "cache", "optimize")
+# task -> the tasks it cannot work without
+REQUIRES: dict[str, tuple[str, ...]] = {"auth": ("database",), "optimize": ("database",)}
+# Node's built-in modules: an Express package named like one would shadow it.
+NODE_BUILTINS = frozenset(
+    [
+        "assert",
+        "async_hooks",
+        "buffer",
+        "child_process",
+        "cluster",
+        "console",
+        "constants",
+        "crypto",
+        "dgram",
+        "diagnostics_channel",
+        "dns",
+        "domain",
+        "events",
+        "fs",
+        "http",
+        "http2",
+        "https",
+        "inspector",
+        "module",
+        "net",
+        "os",
+        "path",
+        "perf_hooks",
+        "process",
+        "punycode",
+        "querystring",
+        "readline",
+        "repl",
+        "stream",
+        "string_decoder",
+        "sys",
+        "timers",
+        "tls",
+        "trace_events",
+        "tty",
+        "url",
+        "util",
+        "v8",
+        "vm",
+        "wasi",
+        "worker_threads",
+        "zlib",
+        "test",
+    ]
+)
+
+
+def project_name_problem(value: str) -> str:
+    if not 1 <= len(value.strip()) <= 60:
+        return f"project_name must be 1-60 characters (got {len(value.strip())}); give a shorter name."
+    return ""
+
+
+def project_slug_problem(value: str) -> str:
+    if SLUG.match(value):
+        return ""
+    return (
+        f"project_slug {value!r} is not a valid slug: use 3-40 lower-case letters, digits and "
+        f"hyphens, starting with a letter and ending with a letter or digit (for example "
+        f"{_suggest_slug(value)!r})."
+    )
+
+
+def package_name_problem(value: str, framework: str = "fastapi") -> str:
+    if not PACKAGE.match(value):
+        return (
+            f"package_name {value!r} is not a valid package name: use 1-50 lower-case letters, "
+            f"digits and underscores, starting with a letter (for example {_suggest_package(value)!r})."
+        )
+    if keyword.iskeyword(value) or keyword.issoftkeyword(value):
+        return f"package_name {value!r} is a Python keyword; choose another name, for example '{value}_service'."
+    if value in sys.stdlib_module_names:
+        return (
+            f"package_name {value!r} would shadow the Python standard-library module {value!r}; "
+            f"choose another name, for example '{value}_service'."
+        )
+    if framework == "express" and value in NODE_BUILTINS:
+        return (
+            f"package_name {value!r} would shadow the Node.js built-in module {value!r}; "
+            f"choose another name, for example '{value}_service'."
+        )
+    return ""
+
+
+def author_email_problem(value: str) -> str:
+    if EMAIL.match(value):
+        return ""
+    return f"author_email {value!r} is not an email address; give one like 'team@example.com'."
+
+
+def http_port_problem(value: int | str) -> str:
+    try:
+        port = int(value)
+    except (TypeError, ValueError):
+        port = -1
+    if MIN_PORT <= port <= MAX_PORT:
+        return ""
+    return (
+        f"http_port {value!r} is outside {MIN_PORT}-{MAX_PORT}: ports below {MIN_PORT} need root; "
+        f"choose one in range, for example 8000."
+    )
+
+
+def tasks_problem(value: Iterable[str]) -> str:
+    chosen = list(value)
+    if "api" not in chosen:
+        return (
+            "tasks must include 'api': every service serves an API; add api "
+            f"(for example --data tasks='{_task_list(['api', *chosen])}')."
+        )
+    for task in TASKS:
+        missing = [need for need in REQUIRES.get(task, ()) if task in chosen and need not in chosen]
+        if missing:
+            fixed = _task_list([*chosen, *missing])
+            return (
+                f"tasks: {task!r} requires {' and '.join(map(repr, missing))}; add "
+                f"{', '.join(missing)} (for example --data tasks='{fixed}') or drop {task}."
+            )
+    return ""
+
+
+def _task_list(chosen: Iterable[str]) -> str:
+    present = set(chosen)
+    return "[" + ", ".join(task for task in TASKS if task in present) + "]"
+
+
+def _suggest_slug(value: str) -> str:
+    slug = "-".join(part for part in re.split(r"[^a-z0-9]+", value.lower()) if part)
+    if not slug or not slug[0].isalpha():
+        slug = f"svc-{slug}".rstrip("-")
+    return slug[:40].rstrip("-") if len(slug) >= 3 else "my-service"
+
+
+def _suggest_package(value: str) -> str:
+    name = snake(value)
+    if not name or not name[0].isalpha():
+        name = f"svc_{name}".rstrip("_")
+    return name[:50]
+
+
+class ValidationExtension(Extension):
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters.update(
+            project_name_problem=project_name_problem,
+            project_slug_problem=project_slug_problem,
+            package_name_problem=package_name_problem,
+            author_email_problem=author_email_problem,
+            http_port_problem=http_port_problem,
+            tasks_problem=tasks_problem,
+        )

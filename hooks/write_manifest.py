@@ -1,0 +1,82 @@
+"""Write best_practices.json into the rendered project (run by Copier as a _task).
+
+The manifest lists the practices of extensions/practices.py that apply to the
+chosen tasks, each with the evidence in the rendered files and the tests that
+verify it. Every evidence path and symbol, and every test, is checked against
+what was rendered; a missing one fails the render with a message naming it.
+
+Deterministic and idempotent: the same answers give the same bytes, and an
+unchanged manifest is not rewritten (Copier runs _tasks several times per update).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
+if str(TEMPLATE_ROOT) not in sys.path:
+    sys.path.insert(0, str(TEMPLATE_ROOT))
+
+from extensions.practices import MANIFEST_NAME, manifest_entries  # noqa: E402  (needs the path above)
+
+
+class ManifestError(Exception):
+    """Evidence claimed by the catalogue is missing from the render."""
+
+
+def missing_evidence(project: Path, entries: list[dict[str, object]]) -> list[str]:
+    problems: list[str] = []
+    for entry in entries:
+        claims = [*_as_strs(entry["evidence"]), *_as_strs(entry["verified_by"])]
+        for claim in claims:
+            path, _, symbol = claim.partition("::")
+            file = project / path
+            if not file.is_file():
+                problems.append(f"{entry['id']}: {path} was not rendered")
+            elif symbol and symbol not in file.read_text(encoding="utf-8"):
+                problems.append(f"{entry['id']}: {path} has no {symbol!r}")
+    return problems
+
+
+def _as_strs(value: object) -> list[str]:
+    assert isinstance(value, list)
+    return [str(item) for item in value]
+
+
+def write_manifest(project: Path, framework: str, package: str, tasks: list[str]) -> Path:
+    entries = manifest_entries(framework=framework, package=package, tasks=tasks)
+    problems = missing_evidence(project, entries)
+    if problems:
+        raise ManifestError(
+            "best_practices.json: evidence missing from the rendered project:\n  - "
+            + "\n  - ".join(problems)
+            + "\nThe template and extensions/practices.py disagree; please report this."
+        )
+    target = project / MANIFEST_NAME
+    content = json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
+    if not target.is_file() or target.read_text(encoding="utf-8") != content:
+        target.write_text(content, encoding="utf-8")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--framework", required=True, choices=["fastapi", "express"])
+    parser.add_argument("--package", required=True)
+    parser.add_argument("--tasks", required=True, help="comma-separated chosen tasks")
+    parser.add_argument("--project", type=Path, default=Path.cwd(), help="rendered project (default: cwd)")
+    args = parser.parse_args(argv)
+    tasks = [task for task in args.tasks.split(",") if task]
+    try:
+        write_manifest(args.project, args.framework, args.package, tasks)
+    except ManifestError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Run every test of the template against real PostgreSQL and Redis.
+
+DATABASE_URL (a superuser URL: the tests create one database per generated
+project) and REDIS_URL are used when set; otherwise throwaway servers are
+started for this run and stopped afterwards. Arguments are passed to pytest.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.services import ServiceError, Services
+
+PYTEST_NO_TESTS = 5
+
+
+def main(argv: list[str]) -> int:
+    root = Path(__file__).resolve().parent.parent
+    for tool, package in (("node", "nodejs"), ("npm", "npm"), ("git", "git")):
+        if not shutil.which(tool):
+            print(f"{tool} is required by the Express tests; install {package} (Node.js 20 or newer).")
+            return 1
+    services = Services()
+    try:
+        if "DATABASE_URL" not in os.environ:
+            print(f"started PostgreSQL at {services.start_postgres()}", flush=True)
+        if "REDIS_URL" not in os.environ:
+            print(f"started Redis at {services.start_redis()}", flush=True)
+        if not shutil.which("psql"):
+            print("psql is required to create test databases; install postgresql-client.")
+            return 1
+        workers = os.environ.get("PYTEST_WORKERS", str(min(os.cpu_count() or 1, 4)))
+        command = [sys.executable, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *argv]
+        code = subprocess.run(command, cwd=root, env={**os.environ, **services.env}, check=False).returncode
+    except ServiceError as error:
+        print(error)
+        return 1
+    finally:
+        services.stop()
+    if code == PYTEST_NO_TESTS:
+        print("no test was collected: that is a failure here.")
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

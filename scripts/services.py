@@ -1,0 +1,156 @@
+"""Throwaway PostgreSQL and Redis servers on free loopback ports, for the tests.
+
+Used by scripts/run_tests.py when DATABASE_URL / REDIS_URL are not set. As
+root, missing servers are installed with apt-get; otherwise the message says
+exactly what to install. Each server runs from a private temporary directory
+and is stopped by PID.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ServiceError(Exception):
+    """A server could not be provided; the message says what to do."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _is_root() -> bool:
+    return os.geteuid() == 0
+
+
+def _apt_install(*packages: str) -> None:
+    print(f"installing {' '.join(packages)} with apt-get ...", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env=env, stdout=subprocess.DEVNULL)
+
+
+def _postgres_bindir() -> Path | None:
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda initdb: int(initdb.parts[-3]) if initdb.parts[-3].isdigit() else 0,
+        reverse=True,
+    )
+    if candidates:
+        return Path(candidates[0]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _require(found: object, package: str, what: str) -> None:
+    if found:
+        return
+    if _is_root() and shutil.which("apt-get"):
+        _apt_install(package)
+        return
+    raise ServiceError(
+        f"{what} is not installed. Install it (Debian/Ubuntu: sudo apt-get install {package}; "
+        f"macOS: brew install {package.split('-', maxsplit=1)[0]}) or point {_env_for(package)} at a running server."
+    )
+
+
+def _env_for(package: str) -> str:
+    return "DATABASE_URL" if package.startswith("postgresql") else "REDIS_URL"
+
+
+@dataclass
+class Services:
+    """The servers this run started; stop() ends them, in reverse order."""
+
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="copier-backend-services-")))
+    env: dict[str, str] = field(default_factory=dict)
+    _stops: list[tuple[str, list[str] | int]] = field(default_factory=list)
+
+    def start_postgres(self) -> str:
+        _require(_postgres_bindir(), "postgresql", "PostgreSQL server (initdb, pg_ctl)")
+        bindir = _postgres_bindir()
+        assert bindir is not None
+        data, sockets = self.workdir / "pg", self.workdir / "pg-sockets"
+        sockets.mkdir()
+        as_user: list[str] = []
+        if _is_root():  # PostgreSQL refuses to run as root: run it as the postgres user.
+            shutil.chown(self.workdir, "postgres")
+            shutil.chown(sockets, "postgres")
+            as_user = ["runuser", "-u", "postgres", "--"]
+        port = free_port()
+        subprocess.run(
+            [*as_user, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        options = (
+            f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c max_connections=300 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        pg_ctl = [*as_user, str(bindir / "pg_ctl"), "-D", str(data)]
+        subprocess.run(
+            [*pg_ctl, "-o", options, "-l", str(self.workdir / "postgres.log"), "-w", "start"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        self._stops.append(("postgres", [*pg_ctl, "-m", "fast", "-w", "stop"]))
+        url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        self.env["DATABASE_URL"] = url
+        return url
+
+    def start_redis(self) -> str:
+        _require(shutil.which("redis-server"), "redis-server", "Redis server (redis-server)")
+        port, pidfile = free_port(), self.workdir / "redis.pid"
+        subprocess.run(
+            [
+                "redis-server",
+                "--daemonize",
+                "yes",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+                "--pidfile",
+                str(pidfile),
+                "--logfile",
+                str(self.workdir / "redis.log"),
+            ],
+            check=True,
+        )
+        deadline = time.monotonic() + 10
+        while not pidfile.exists():
+            if time.monotonic() > deadline:
+                raise ServiceError(f"redis-server did not start; see {self.workdir / 'redis.log'}")
+            time.sleep(0.05)
+        self._stops.append(("redis", int(pidfile.read_text().strip())))
+        url = f"redis://127.0.0.1:{port}/0"
+        self.env["REDIS_URL"] = url
+        return url
+
+    def stop(self) -> None:
+        while self._stops:
+            name, how = self._stops.pop()
+            try:
+                if isinstance(how, int):
+                    os.kill(how, signal.SIGTERM)
+                else:
+                    subprocess.run(how, check=True, stdout=subprocess.DEVNULL)
+            except (OSError, subprocess.CalledProcessError) as error:
+                print(f"could not stop {name}: {error}")
+        shutil.rmtree(self.workdir, ignore_errors=True)

@@ -1,0 +1,43 @@
+"""Shared fixtures: rendering through pytest-copie, and the services under test."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from pytest_copie.plugin import Copie
+
+ROOT = Path(__file__).resolve().parent.parent
+TASK_SUBSETS: tuple[tuple[str, ...], ...] = (
+    ("api",),
+    ("api", "cache"),
+    ("api", "database"),
+    ("api", "database", "cache"),
+    ("api", "database", "auth"),
+    ("api", "database", "optimize"),
+    ("api", "database", "auth", "cache"),
+    ("api", "database", "cache", "optimize"),
+    ("api", "database", "auth", "optimize"),
+    ("api", "database", "auth", "cache", "optimize"),
+)
+FRAMEWORKS = ("fastapi", "express")
+
+
+def render(copie: Copie, **answers: object) -> Path:
+    """Render the template with these answers; fail the test with Copier's own error otherwise."""
+    result = copie.copy(extra_answers=answers)
+    if result.exit_code != 0:
+        pytest.fail(f"render failed for {answers}: {result.exception!r}")
+    project = result.project_dir
+    assert isinstance(project, Path)
+    return project
+
+
+@pytest.fixture(scope="session")
+def service_urls() -> dict[str, str]:
+    """The real PostgreSQL (superuser) and Redis that scripts/test starts or was given."""
+    missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+    if missing:
+        pytest.fail(f"{' and '.join(missing)} not set: run the tests through scripts/test, which starts them.")
+    return {"DATABASE_URL": os.environ["DATABASE_URL"], "REDIS_URL": os.environ["REDIS_URL"]}

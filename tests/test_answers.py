@@ -1,0 +1,162 @@
+"""Every validator and dependency rule: the exact message, and no file written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, render
+from pytest_copie.plugin import Copie
+
+BAD_ANSWERS = [
+    pytest.param(
+        {"project_name": ""},
+        "Validation error for question 'project_name': project_name must be 1-60 characters (got 0); "
+        "give a shorter name.",
+        id="empty-name",
+    ),
+    pytest.param(
+        {"project_name": "x" * 61},
+        "Validation error for question 'project_name': project_name must be 1-60 characters (got 61)",
+        id="long-name",
+    ),
+    pytest.param(
+        {"project_slug": "My Slug!"},
+        "Validation error for question 'project_slug': project_slug 'My Slug!' is not a valid slug: use 3-40 "
+        "lower-case letters, digits and hyphens, starting with a letter and ending with a letter or digit "
+        "(for example 'my-slug').",
+        id="slug",
+    ),
+    pytest.param(
+        {"project_slug": "api-"},
+        "project_slug 'api-' is not a valid slug",
+        id="slug-trailing-hyphen",
+    ),
+    pytest.param(
+        {"package_name": "class"},
+        "Validation error for question 'package_name': package_name 'class' is a Python keyword; choose "
+        "another name, for example 'class_service'.",
+        id="package-keyword",
+    ),
+    pytest.param(
+        {"package_name": "json"},
+        "Validation error for question 'package_name': package_name 'json' would shadow the Python "
+        "standard-library module 'json'; choose another name, for example 'json_service'.",
+        id="package-stdlib",
+    ),
+    pytest.param(
+        {"package_name": "My-Pkg"},
+        "Validation error for question 'package_name': package_name 'My-Pkg' is not a valid package name: "
+        "use 1-50 lower-case letters, digits and underscores, starting with a letter (for example 'my_pkg').",
+        id="package-shape",
+    ),
+    pytest.param(
+        {"framework": "express", "package_name": "logging"},
+        "package_name 'logging' would shadow the Python standard-library module 'logging'",
+        id="package-stdlib-on-express",
+    ),
+    pytest.param(
+        {"framework": "express", "package_name": "http2"},
+        "Validation error for question 'package_name': package_name 'http2' would shadow the Node.js "
+        "built-in module 'http2'; choose another name, for example 'http2_service'.",
+        id="package-node-builtin",
+    ),
+    pytest.param(
+        {"author_email": "x@"},
+        "Validation error for question 'author_email': author_email 'x@' is not an email address; give one "
+        "like 'team@example.com'.",
+        id="email",
+    ),
+    pytest.param(
+        {"http_port": 80},
+        "Validation error for question 'http_port': http_port 80 is outside 1024-65535: ports below 1024 "
+        "need root; choose one in range, for example 8000.",
+        id="port-low",
+    ),
+    pytest.param(
+        {"http_port": 70000},
+        "http_port 70000 is outside 1024-65535",
+        id="port-high",
+    ),
+    pytest.param(
+        {"tasks": ["database", "cache"]},
+        "Validation error for question 'tasks': tasks must include 'api': every service serves an API; add "
+        "api (for example --data tasks='[api, database, cache]').",
+        id="tasks-without-api",
+    ),
+    pytest.param(
+        {"tasks": ["api", "auth"]},
+        "Validation error for question 'tasks': tasks: 'auth' requires 'database'; add database (for "
+        "example --data tasks='[api, database, auth]') or drop auth.",
+        id="auth-without-database",
+    ),
+    pytest.param(
+        {"tasks": ["api", "cache", "optimize"]},
+        "Validation error for question 'tasks': tasks: 'optimize' requires 'database'; add database (for "
+        "example --data tasks='[api, database, cache, optimize]') or drop optimize.",
+        id="optimize-without-database",
+    ),
+]
+
+
+@pytest.mark.parametrize(("answers", "message"), BAD_ANSWERS)
+def test_bad_answer_names_the_question_and_writes_nothing(
+    copie: Copie, answers: dict[str, object], message: str
+) -> None:
+    result = copie.copy(extra_answers=answers)
+    assert result.exit_code != 0
+    assert message in str(result.exception)
+    written = [path for path in copie.test_dir.rglob("*") if path.is_file()]
+    assert written == []
+
+
+@pytest.mark.parametrize(
+    ("data", "question"),
+    [
+        ("project_slug=My Slug!", "project_slug"),
+        ("package_name=class", "package_name"),
+        ("tasks=[api, optimize]", "tasks"),
+    ],
+)
+def test_cli_rejects_bad_data_before_creating_the_destination(tmp_path: Path, data: str, question: str) -> None:
+    destination = tmp_path / "service"
+    copier = Path(sys.executable).with_name("copier")
+    completed = subprocess.run(
+        [str(copier), "copy", "--trust", "--defaults", "--data", data, str(ROOT), str(destination)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert f"Validation error for question '{question}'" in completed.stderr
+    assert not destination.exists()
+
+
+def test_names_derive_from_the_project_name(copie: Copie) -> None:
+    project = render(copie, project_name="Orders API v2!")
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["project_slug"] == "orders-api-v2"
+    assert answers["package_name"] == "orders_api_v2"
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "express"])
+def test_jwt_secret_lives_only_in_the_git_ignored_env_file(copie: Copie, framework: str) -> None:
+    first = render(copie, framework=framework)
+    second = render(copie, framework=framework)
+    secrets = []
+    for project in (first, second):
+        env = dict(
+            line.split("=", 1)
+            for line in (project / ".env").read_text().splitlines()
+            if line and not line.startswith("#")
+        )
+        secret = env["JWT_SECRET"]
+        assert len(secret.encode()) >= 32
+        assert secret not in (project / ".copier-answers.yml").read_text()
+        assert secret not in (project / ".env.example").read_text()
+        assert ".env" in (project / ".gitignore").read_text().splitlines()
+        secrets.append(secret)
+    assert secrets[0] != secrets[1], "each project must get its own secret"

@@ -1,0 +1,118 @@
+"""Install real renders, migrate, run their own tests against real PostgreSQL and
+Redis, then boot each with its serve command and probe it over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from conftest import render
+from pytest_copie.plugin import Copie
+from toolchains import UV, run
+
+from scripts.services import free_port
+
+FULL = ("api", "database", "auth", "cache", "optimize")
+CASES = [
+    pytest.param(framework, subset, index, id=f"{framework}-{'+'.join(subset)}")
+    for index, (framework, subset) in enumerate(
+        (framework, subset)
+        for framework in ("fastapi", "express")
+        for subset in (FULL, ("api",), ("api", "cache"), ("api", "database"))
+    )
+]
+
+
+def _with_path(url: str, path: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+@pytest.fixture
+def database_url(service_urls: dict[str, str], request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh database for one generated project, dropped afterwards."""
+    name = "cb_" + "".join(c if c.isalnum() else "_" for c in request.node.callspec.id).lower()
+    admin = service_urls["DATABASE_URL"]
+    run(
+        ["psql", admin, "-q", "-c", f'DROP DATABASE IF EXISTS "{name}"', "-c", f'CREATE DATABASE "{name}"'],
+        cwd=Path.cwd(),
+    )
+    yield _with_path(admin, f"/{name}")
+    run(["psql", admin, "-q", "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], cwd=Path.cwd())
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> tuple[int, dict[str, Any]]:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310  (loopback URL we built)
+                return int(response.status), json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return int(error.code), json.loads(error.read())
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _boot_and_probe(command: list[str], project: Path, env: dict[str, str], tasks: tuple[str, ...]) -> None:
+    port = free_port()
+    env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
+    process = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        status, body = _wait_for(f"http://127.0.0.1:{port}/health/ready", process)
+        expected = {name: "ok" for task, name in (("database", "database"), ("cache", "redis")) if task in tasks}
+        assert (status, body) == (200, {"status": "ok", "checks": expected})
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0, "SIGTERM must end the server cleanly"
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        output = process.stdout.read().decode() if process.stdout else ""
+        print(output)
+
+
+@pytest.mark.services
+@pytest.mark.parametrize(("framework", "tasks", "index"), CASES)
+def test_generated_project_passes_its_own_tests_and_serves(
+    copie: Copie,
+    service_urls: dict[str, str],
+    database_url: str,
+    framework: str,
+    tasks: tuple[str, ...],
+    index: int,
+) -> None:
+    project = render(copie, framework=framework, tasks=list(tasks))
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "VIRTUAL_ENV"))}
+    env["DATABASE_URL"] = database_url
+    env["REDIS_URL"] = _with_path(service_urls["REDIS_URL"], f"/{index + 1}")
+    if framework == "fastapi":
+        venv = project / ".venv"
+        run([UV, "venv", "--quiet", str(venv)], cwd=project)
+        run([UV, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), "-e", ".[dev]"], cwd=project)
+        env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
+        if "database" in tasks:
+            run(["alembic", "upgrade", "head"], cwd=project, env=env)
+        output = run(["pytest", "-p", "no:cacheprovider"], cwd=project, env=env)
+        serve = [str(venv / "bin" / "python"), "-m", "my_service", "serve"]
+    else:
+        run(["npm", "install", "--no-audit", "--no-fund", "--prefer-offline"], cwd=project)
+        if "database" in tasks:
+            run(["npm", "run", "migrate"], cwd=project, env=env)
+        output = run(["npm", "test"], cwd=project, env=env)
+        run(["npm", "run", "build"], cwd=project, env=env)
+        serve = ["node", "dist/server.js"]
+    print(output)
+    assert " passed" in output.lower()
+    _boot_and_probe(serve, project, env, tasks)

@@ -1,0 +1,102 @@
+"""Every allowed task subset for both frameworks, with names and ports varied.
+
+Framework x task subset is the full product (so every pair of framework and
+task membership appears); the naming answers and the port rotate across it.
+Each render must be free of Jinja leftovers, parse, lint and type-check.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import FRAMEWORKS, TASK_SUBSETS, render
+from pytest_copie.plugin import Copie
+from toolchains import node_modules, python_venv, run
+
+NAMINGS: tuple[dict[str, object], ...] = (
+    {},
+    {"project_name": "Orders API", "http_port": 1024},
+    {"project_name": "Billing", "project_slug": "billing-svc", "package_name": "billing_core", "http_port": 65535},
+)
+CASES = [
+    pytest.param(framework, subset, NAMINGS[index % len(NAMINGS)], id=f"{framework}-{'+'.join(subset)}")
+    for index, (framework, subset) in enumerate(
+        (framework, subset) for framework in FRAMEWORKS for subset in TASK_SUBSETS
+    )
+]
+JINJA_LEFTOVER = re.compile(r"\{\{\s*[A-Za-z_]|\{%-?\s|\s-?%\}|\{#\s")
+
+
+def assert_no_jinja_leftovers(project: Path) -> None:
+    leftovers = []
+    for path in project.rglob("*"):
+        if "node_modules" in path.parts or not path.is_file():
+            continue
+        relative = path.relative_to(project)
+        if "{" in str(relative) or "%" in str(relative) or path.suffix == ".jinja":
+            leftovers.append(f"file name {relative}")
+        elif JINJA_LEFTOVER.search(path.read_text(encoding="utf-8", errors="replace")):
+            leftovers.append(str(relative))
+    assert leftovers == []
+
+
+def assert_data_files_parse(project: Path) -> None:
+    for path in project.rglob("*"):
+        if "node_modules" in path.parts or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".json":
+            json.loads(text)
+        elif path.suffix in {".yml", ".yaml"}:
+            yaml.safe_load(text)
+        elif path.suffix == ".toml":
+            tomllib.loads(text)
+
+
+def assert_manifest_fits(project: Path, tasks: tuple[str, ...]) -> None:
+    practices = json.loads((project / "best_practices.json").read_text())
+    assert {practice["task"] for practice in practices} <= set(tasks)
+    for practice in practices:
+        for claim in practice["evidence"] + practice["verified_by"]:
+            assert (project / claim.split("::")[0]).is_file(), claim
+
+
+def check_fastapi(project: Path) -> None:
+    venv = python_venv() / "bin"
+    run([str(venv / "python"), "-m", "compileall", "-q", "."], cwd=project)
+    run([str(venv / "ruff"), "check", "--no-cache", "."], cwd=project)
+    run([str(venv / "ruff"), "format", "--check", "--no-cache", "."], cwd=project)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    cache = python_venv().parent / f"mypy-cache-{worker}"
+    run(
+        [str(venv / "mypy"), "--cache-dir", str(cache), "src", "tests"],
+        cwd=project,
+        env={**os.environ, "MYPYPATH": str(project / "src")},
+    )
+
+
+def check_express(project: Path) -> None:
+    (project / "node_modules").symlink_to(node_modules(), target_is_directory=True)
+    bin_dir = project / "node_modules" / ".bin"
+    run([str(bin_dir / "tsc"), "--noEmit", "-p", "."], cwd=project)
+    run([str(bin_dir / "eslint"), "--max-warnings=0", "."], cwd=project)
+
+
+@pytest.mark.parametrize(("framework", "tasks", "naming"), CASES)
+def test_render_is_clean_and_passes_its_gates(
+    copie: Copie, framework: str, tasks: tuple[str, ...], naming: dict[str, object]
+) -> None:
+    project = render(copie, framework=framework, tasks=list(tasks), **naming)
+    assert_no_jinja_leftovers(project)
+    assert_data_files_parse(project)
+    assert_manifest_fits(project, tasks)
+    if framework == "fastapi":
+        check_fastapi(project)
+    else:
+        check_express(project)
