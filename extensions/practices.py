@@ -26,12 +26,256 @@ class Practice:
     id: str
     title: str
     task: str
-    source: str
+    sources: tuple[str, ...]
     evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
     verified_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-CATALOGUE: tuple[Practice, ...] = ()
+FASTAPI_SRC = "src/{package}"
+
+CATALOGUE: tuple[Practice, ...] = (
+    Practice(
+        id="validate-inputs",
+        title="Validate all inputs: typed settings at start-up, request bodies and parameters per route",
+        task="api",
+        sources=(SEED,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/core/errors.py::_validation_error",
+                f"{FASTAPI_SRC}/core/config.py::load_settings",
+                f"{FASTAPI_SRC}/core/middleware.py::incoming_request_id",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/test_errors.py::test_invalid_input_is_a_422_problem_listing_each_error",
+                "tests/test_errors.py::test_malformed_json_is_a_422_problem",
+                "tests/test_settings.py::test_invalid_value_is_refused_naming_the_variable",
+            ),
+        },
+    ),
+    Practice(
+        id="error-handling",
+        title="Proper error handling: one error type, RFC 9457 problem responses, no internals leaked",
+        task="api",
+        sources=(SEED,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/core/errors.py::AppError",
+                f"{FASTAPI_SRC}/core/errors.py::install_error_handlers",
+                f"{FASTAPI_SRC}/core/middleware.py::RequestContextMiddleware",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/test_errors.py::test_unknown_route_is_a_404_problem",
+                "tests/test_errors.py::test_wrong_method_is_a_405_problem_naming_the_allowed_ones",
+                "tests/test_errors.py::test_app_error_becomes_a_problem_with_its_status",
+                "tests/test_errors.py::test_unhandled_error_is_a_500_problem_without_internals",
+                "tests/test_errors.py::test_unhandled_error_is_logged_with_the_request_id",
+            ),
+        },
+    ),
+    Practice(
+        id="request-logging",
+        title="Request/response logging: one JSON line per request, never a secret",
+        task="api",
+        sources=(SEED, SECURITY),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/core/logging.py::JsonFormatter",
+                f"{FASTAPI_SRC}/core/logging.py::configure_logging",
+                f"{FASTAPI_SRC}/core/middleware.py::RequestContextMiddleware",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/test_request_context.py::test_each_request_writes_one_json_log_line",
+                "tests/test_request_context.py::test_error_responses_are_logged_with_their_status",
+                "tests/test_request_context.py::test_authorization_and_cookies_never_reach_the_log",
+            ),
+        },
+    ),
+    Practice(
+        id="request-id",
+        title="Correlate every request with X-Request-ID (echoed when valid, generated otherwise)",
+        task="api",
+        sources=(OPERATIONS,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/core/middleware.py::incoming_request_id",
+                f"{FASTAPI_SRC}/core/logging.py::request_id_var",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/test_request_context.py::test_valid_incoming_request_id_is_echoed",
+                "tests/test_request_context.py::test_missing_request_id_is_generated_as_uuid4",
+                "tests/test_request_context.py::test_invalid_incoming_request_id_is_replaced",
+            ),
+        },
+    ),
+    Practice(
+        id="security-headers",
+        title="Security headers on every response, HSTS by setting, CORS allow-list empty by default",
+        task="api",
+        sources=(SECURITY,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/core/middleware.py::_SECURITY_HEADERS",
+                f"{FASTAPI_SRC}/app.py::CORSMiddleware",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/test_request_context.py::test_security_headers_are_on_every_response",
+                "tests/test_request_context.py::test_hsts_is_sent_only_when_enabled",
+                "tests/test_request_context.py::test_cors_allows_only_the_configured_origins",
+                "tests/test_request_context.py::test_no_cross_origin_access_by_default",
+            ),
+        },
+    ),
+    Practice(
+        id="connection-pooling",
+        title="Use connection pooling: a PostgreSQL pool with a hard ceiling (DB_POOL_SIZE), "
+        "pre-ping and a connect timeout, against connection exhaustion",
+        task="database",
+        sources=(SEED, TROUBLESHOOTING),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/database/engine.py::create_engine",
+                f"{FASTAPI_SRC}/database/config.py::db_pool_size",
+                f"{FASTAPI_SRC}/app.py::open_database",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/database/test_database_health.py::test_pool_is_sized_from_db_pool_size",
+                "tests/database/test_database_health.py::test_creating_the_app_connects_to_nothing",
+            ),
+        },
+    ),
+    Practice(
+        id="database-transactions",
+        title="Use database transactions: commit on success, roll back every write on error",
+        task="database",
+        sources=(SEED,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/database/dependencies.py::get_session",
+                f"{FASTAPI_SRC}/database/dependencies.py::SessionDep",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/database/test_transactions.py::test_session_commits_when_the_route_succeeds",
+                "tests/database/test_transactions.py::test_app_error_after_two_writes_leaves_nothing_behind",
+                "tests/database/test_transactions.py::test_failed_third_write_rolls_back_the_first_two",
+                "tests/database/test_transactions.py::test_failed_commit_is_an_error_response_not_a_success",
+            ),
+        },
+    ),
+    Practice(
+        id="database-readiness",
+        title="Readiness probe really queries PostgreSQL, with a timeout, and answers 503 when it is down",
+        task="database",
+        sources=(OPERATIONS,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/database/engine.py::check_database",
+                f"{FASTAPI_SRC}/health/router.py::CHECK_TIMEOUT_SECONDS",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/test_health.py::test_ready_lists_every_dependency_as_ok",
+                "tests/database/test_database_health.py::test_ready_is_503_when_postgresql_becomes_unreachable",
+            ),
+        },
+    ),
+    Practice(
+        id="startup-retry",
+        title="Start-up connections retry 3 times with exponential backoff and jitter, then fail clearly",
+        task="database",
+        sources=(OPERATIONS,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/core/retry.py::retry",
+                f"{FASTAPI_SRC}/database/engine.py::open_database",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/test_retry.py::test_retries_until_success_with_exponential_delays",
+                "tests/test_retry.py::test_gives_up_after_three_attempts_naming_the_target",
+                "tests/database/test_database_health.py::test_startup_fails_clearly_when_postgresql_is_unreachable",
+            ),
+        },
+    ),
+    Practice(
+        id="redis-pooling",
+        title="Use connection pooling: one Redis client pool sized from settings, shared by every request",
+        task="cache",
+        sources=(SEED, TROUBLESHOOTING),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/cache/client.py::create_redis",
+                f"{FASTAPI_SRC}/cache/client.py::BlockingConnectionPool",
+                f"{FASTAPI_SRC}/cache/config.py::redis_pool_size",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/cache/test_cache_client.py::test_redis_pool_is_sized_from_redis_pool_size",
+                "tests/cache/test_cache_client.py::test_routes_reach_redis_through_the_shared_client",
+            ),
+        },
+    ),
+    Practice(
+        id="redis-readiness",
+        title="Readiness probe really pings Redis, with a timeout, and answers 503 when it is down",
+        task="cache",
+        sources=(OPERATIONS,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/cache/client.py::check_redis",
+                f"{FASTAPI_SRC}/health/router.py::CHECK_TIMEOUT_SECONDS",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/test_health.py::test_ready_lists_every_dependency_as_ok",
+                "tests/cache/test_cache_health.py::test_ready_is_503_when_redis_becomes_unreachable",
+                "tests/cache/test_cache_health.py::test_ready_is_503_when_redis_stops_answering",
+                "tests/cache/test_cache_health.py::test_startup_fails_clearly_when_redis_is_unreachable",
+            ),
+        },
+    ),
+    Practice(
+        id="secrets-from-env",
+        title="Secrets only in the git-ignored .env, generated per project; missing, short or "
+        "placeholder secrets are refused at start-up",
+        task="auth",
+        sources=(SECURITY,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/auth/config.py::AuthSettings",
+                f"{FASTAPI_SRC}/auth/config.py::is_placeholder",
+                ".env.example::JWT_SECRET",
+                ".gitignore::.env",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/test_settings.py::test_missing_jwt_secret_is_refused_by_name",
+                "tests/test_settings.py::test_short_jwt_secret_is_refused",
+                "tests/test_settings.py::test_placeholder_jwt_secret_is_refused",
+                "tests/test_settings.py::test_generated_jwt_secret_is_accepted_and_hidden",
+                "tests/test_settings.py::test_invalid_jwt_secret_is_never_echoed",
+            ),
+        },
+    ),
+)
 
 
 def manifest_entries(*, framework: str, package: str, tasks: list[str]) -> list[dict[str, object]]:
@@ -42,7 +286,7 @@ def manifest_entries(*, framework: str, package: str, tasks: list[str]) -> list[
             "id": practice.id,
             "title": practice.title,
             "task": practice.task,
-            "source": practice.source,
+            "sources": list(practice.sources),
             "evidence": [claim.format(package=package) for claim in practice.evidence[framework]],
             "verified_by": [claim.format(package=package) for claim in practice.verified_by[framework]],
         }

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -16,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from conftest import render
+from conftest import ROOT, render
 from pytest_copie.plugin import Copie
 from toolchains import UV, run
 
@@ -65,6 +66,13 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -
             time.sleep(0.2)
 
 
+def run_contract_suite(base_url: str) -> str:
+    """tests/contract/ in its own pytest process, against the live server."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    env["CONTRACT_BASE_URL"] = base_url
+    return run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/contract"], cwd=ROOT, env=env)
+
+
 def _boot_and_probe(command: list[str], project: Path, env: dict[str, str], tasks: tuple[str, ...]) -> None:
     port = free_port()
     env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
@@ -73,6 +81,8 @@ def _boot_and_probe(command: list[str], project: Path, env: dict[str, str], task
         status, body = _wait_for(f"http://127.0.0.1:{port}/health/ready", process)
         expected = {name: "ok" for task, name in (("database", "database"), ("cache", "redis")) if task in tasks}
         assert (status, body) == (200, {"status": "ok", "checks": expected})
+        contract = run_contract_suite(f"http://127.0.0.1:{port}")
+        assert " passed" in contract
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0, "SIGTERM must end the server cleanly"
     finally:

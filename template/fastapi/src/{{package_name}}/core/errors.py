@@ -1,0 +1,103 @@
+"""The one application error, and the handlers that turn every error into RFC 9457 JSON.
+
+Domain code raises ``AppError``; routes never build HTTP error responses. FastAPI's own
+errors (unknown route, wrong method, invalid input) get the same problem shape here, and
+``middleware.py`` answers anything unhandled with a 500 problem.
+"""
+
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+# RFC 9110 names; Python's HTTPStatus still uses the older ones before 3.13.
+_TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
+_DETAILS = {
+    404: "No resource exists at this path.",
+    405: "This method is not allowed on this resource; see the Allow header.",
+}
+
+
+class AppError(Exception):
+    """An error the client can act on: a stable ``code`` for programs, ``detail`` for people."""
+
+    def __init__(
+        self,
+        code: str,
+        detail: str,
+        *,
+        status: int = 400,
+        type_uri: str = "about:blank",
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.status = status
+        self.type_uri = type_uri
+        self.headers = dict(headers or {})
+
+
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM_CONTENT_TYPE
+
+
+def title_for(status: int) -> str:
+    return _TITLES.get(status) or HTTPStatus(status).phrase
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    type_uri: str = "about:blank",
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
+) -> ProblemResponse:
+    body = {"type": type_uri, "title": title_for(status), "status": status, "detail": detail}
+    return ProblemResponse(body | dict(extensions or {}), status_code=status, headers=headers)
+
+
+async def _app_error(_request: Request, exc: Exception) -> ProblemResponse:
+    if not isinstance(exc, AppError):
+        raise exc
+    return problem_response(exc.status, exc.detail, type_uri=exc.type_uri, headers=exc.headers)
+
+
+async def _http_error(_request: Request, exc: Exception) -> ProblemResponse:
+    if not isinstance(exc, HTTPException):
+        raise exc
+    status = exc.status_code
+    # Starlette's default detail repeats the title; say something more useful instead.
+    detail = exc.detail if isinstance(exc.detail, str) else ""
+    if not detail or detail == HTTPStatus(status).phrase:
+        detail = _DETAILS.get(status, title_for(status))
+    return problem_response(status, detail, headers=exc.headers)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> ProblemResponse:
+    if not isinstance(exc, RequestValidationError):
+        raise exc
+    # Only where, what and why: the rejected input is never echoed back.
+    errors = [
+        {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]}
+        for error in exc.errors()
+    ]
+    return problem_response(
+        422, "The request is invalid; see errors.", extensions={"errors": errors}
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the central handlers: the only place errors become HTTP responses.
+
+    Each handler is registered for one exception class, which it narrows to.
+    """
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)

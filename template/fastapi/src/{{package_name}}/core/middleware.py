@@ -1,0 +1,92 @@
+"""The request boundary, as plain ASGI: request id, security headers, time limit, access log.
+
+One middleware does all four so each request costs one wrapper, and so the 500 and 503
+responses written here get the same headers and log line as every other response.
+"""
+
+import asyncio
+import logging
+import re
+import time
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .errors import problem_response
+from .logging import request_id_var
+
+logger = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+_SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+)
+_HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+
+
+def incoming_request_id(scope: Scope) -> str | None:
+    """The client's X-Request-ID when it is safe to echo and to log, else None."""
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            candidate = value.decode("latin-1")
+            return candidate if _VALID_REQUEST_ID.fullmatch(candidate) else None
+    return None
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, *, timeout_seconds: float, hsts: bool) -> None:
+        self.app = app
+        self.timeout_seconds = timeout_seconds
+        self.fixed_headers = (*_SECURITY_HEADERS, _HSTS) if hsts else _SECURITY_HEADERS
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        request_id = incoming_request_id(scope) or str(uuid.uuid4())
+        extra_headers = [*self.fixed_headers, (b"x-request-id", request_id.encode())]
+        status = 0
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), *extra_headers]
+            await send(message)
+
+        token = request_id_var.set(request_id)
+        began = time.perf_counter()
+        deadline = asyncio.timeout(self.timeout_seconds)
+        try:
+            async with deadline:
+                await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            if status:
+                # The response is already on its way: the server can only close it.
+                logger.exception("error after the response started")
+                raise
+            if isinstance(exc, TimeoutError) and deadline.expired():
+                logger.error("request timed out", extra={"timeout_s": self.timeout_seconds})  # noqa: TRY400  (a timeout's traceback says nothing)
+                detail = f"The request did not complete within {self.timeout_seconds:g} seconds."
+                response = problem_response(503, detail)
+            else:
+                # The traceback goes to the log only; the client gets the request id to quote.
+                logger.exception("unhandled error")
+                detail = "An unexpected error occurred; quote the X-Request-ID when reporting it."
+                response = problem_response(500, detail)
+            await response(scope, receive, send_with_headers)
+        finally:
+            logger.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - began) * 1000, 2),
+                },
+            )
+            request_id_var.reset(token)

@@ -1,0 +1,32 @@
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.helpers import REQUIRED_SERVERS, LogCapture, TestServers, capture_logs, make_app, running
+
+
+def pytest_sessionstart() -> None:
+    missing = TestServers().missing()
+    if missing:
+        needed = "\n".join(f"  {name}: {REQUIRED_SERVERS[name]}" for name in missing)
+        msg = f"These tests run against real servers; set in the environment (or .env):\n{needed}"
+        raise pytest.UsageError(msg)
+
+
+@pytest.fixture
+def app() -> FastAPI:
+    return make_app()
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(app) as client:
+        yield client
+
+
+@pytest.fixture
+def logs() -> Iterator[LogCapture]:
+    with capture_logs() as capture:
+        yield capture

@@ -1,0 +1,130 @@
+import uuid
+
+import httpx
+import pytest
+
+from tests.helpers import LogCapture, make_app, running
+
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+}
+
+
+async def test_valid_incoming_request_id_is_echoed(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health/live", headers={"X-Request-ID": "abc.DEF_123-xyz"})
+
+    assert response.headers["x-request-id"] == "abc.DEF_123-xyz"
+
+
+async def test_request_id_of_128_characters_is_echoed(client: httpx.AsyncClient) -> None:
+    request_id = "a" * 128
+    response = await client.get("/health/live", headers={"X-Request-ID": request_id})
+
+    assert response.headers["x-request-id"] == request_id
+
+
+async def test_missing_request_id_is_generated_as_uuid4(client: httpx.AsyncClient) -> None:
+    first = await client.get("/health/live")
+    second = await client.get("/health/live")
+
+    generated = uuid.UUID(first.headers["x-request-id"])
+    assert generated.version == 4
+    assert first.headers["x-request-id"] != second.headers["x-request-id"]
+
+
+@pytest.mark.parametrize(
+    "invalid",
+    ["", "a" * 129, "has space", "semi;colon", "new\\nline", "ünïcode"],
+    ids=["empty", "too-long", "space", "semicolon", "escape", "non-ascii"],
+)
+async def test_invalid_incoming_request_id_is_replaced(
+    client: httpx.AsyncClient, invalid: str
+) -> None:
+    response = await client.get(
+        "/health/live", headers=[(b"X-Request-ID", invalid.encode("utf-8"))]
+    )
+
+    assert response.headers["x-request-id"] != invalid
+    assert uuid.UUID(response.headers["x-request-id"]).version == 4
+
+
+async def test_each_request_writes_one_json_log_line(
+    client: httpx.AsyncClient, logs: LogCapture
+) -> None:
+    response = await client.get("/health/live?probe=1", headers={"X-Request-ID": "req-1"})
+
+    [line] = logs.requests()
+    assert line["method"] == "GET"
+    assert line["path"] == "/health/live"
+    assert line["status"] == response.status_code == 200
+    assert line["request_id"] == "req-1"
+    assert isinstance(line["duration_ms"], float)
+    assert line["duration_ms"] >= 0
+    assert line["level"] == "info"
+
+
+async def test_error_responses_are_logged_with_their_status(
+    client: httpx.AsyncClient, logs: LogCapture
+) -> None:
+    await client.get("/missing")
+
+    [line] = logs.requests()
+    assert line["status"] == 404
+    assert line["path"] == "/missing"
+
+
+async def test_authorization_and_cookies_never_reach_the_log(
+    client: httpx.AsyncClient, logs: LogCapture
+) -> None:
+    token = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.sig-9f8e7d6c5b4a"
+    await client.get(
+        "/health/live",
+        headers={"Authorization": f"Bearer {token}", "Cookie": "session=cookie-value-42"},
+    )
+    await client.get("/missing", headers={"Authorization": f"Bearer {token}"})
+
+    assert len(logs.requests()) == 2
+    assert token not in logs.text
+    assert "cookie-value-42" not in logs.text
+
+
+@pytest.mark.parametrize("path", ["/health/live", "/missing"])
+async def test_security_headers_are_on_every_response(client: httpx.AsyncClient, path: str) -> None:
+    response = await client.get(path)
+
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+    assert "strict-transport-security" not in response.headers
+
+
+async def test_hsts_is_sent_only_when_enabled() -> None:
+    async with running(make_app(hsts_enabled=True)) as client:
+        response = await client.get("/health/live")
+
+    assert response.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+
+
+async def test_cors_allows_only_the_configured_origins() -> None:
+    app = make_app(cors_origins=["https://app.example.com"])
+    async with running(app) as client:
+        allowed = await client.options(
+            "/health/live",
+            headers={
+                "Origin": "https://app.example.com",
+                "Access-Control-Request-Method": "GET",
+            },
+        )
+        refused = await client.get("/health/live", headers={"Origin": "https://evil.example"})
+
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example.com"
+    assert "x-request-id" in allowed.headers
+    assert "access-control-allow-origin" not in refused.headers
+
+
+async def test_no_cross_origin_access_by_default(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health/live", headers={"Origin": "https://app.example.com"})
+
+    assert "access-control-allow-origin" not in response.headers

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+
+
+def test_a_valid_request_id_is_echoed(client: httpx.Client) -> None:
+    response = client.get("/health/live", headers={"X-Request-ID": "abc-123.def_456"})
+    assert response.headers["x-request-id"] == "abc-123.def_456"
+
+
+def test_a_request_id_is_generated_when_missing(client: httpx.Client) -> None:
+    first = client.get("/health/live").headers["x-request-id"]
+    second = client.get("/health/live").headers["x-request-id"]
+    assert uuid.UUID(first).version == 4
+    assert first != second
+
+
+@pytest.mark.parametrize("bad", ["x" * 129, "has space", "semi;colon", ""])
+def test_an_invalid_request_id_is_replaced(client: httpx.Client, bad: str) -> None:
+    response = client.get("/health/live", headers={"X-Request-ID": bad})
+    assert uuid.UUID(response.headers["x-request-id"]).version == 4
+
+
+@pytest.mark.parametrize("path", ["/health/live", "/api/v1/no-such-route"])
+def test_security_headers_are_on_every_response(client: httpx.Client, path: str) -> None:
+    headers = client.get(path).headers
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert "strict-transport-security" not in headers, "HSTS is opt-in by setting"
