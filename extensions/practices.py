@@ -45,12 +45,22 @@ CATALOGUE: tuple[Practice, ...] = (
                 f"{FASTAPI_SRC}/core/config.py::load_settings",
                 f"{FASTAPI_SRC}/core/middleware.py::incoming_request_id",
             ),
+            "express": (
+                "src/core/validation.ts::parseInput",
+                "src/config.ts::loadConfig",
+            ),
         },
         verified_by={
             "fastapi": (
                 "tests/test_errors.py::test_invalid_input_is_a_422_problem_listing_each_error",
                 "tests/test_errors.py::test_malformed_json_is_a_422_problem",
                 "tests/test_settings.py::test_invalid_value_is_refused_naming_the_variable",
+            ),
+            "express": (
+                "test/errors.test.ts::answers invalid input with a 422 problem listing each bad field",
+                "test/errors.test.ts::replaces the raw input with the validated output",
+                "test/errors.test.ts::answers malformed JSON with a 422 problem",
+                "test/config.test.ts::refuses a bad value with a message naming the variable",
             ),
         },
     ),
@@ -65,6 +75,10 @@ CATALOGUE: tuple[Practice, ...] = (
                 f"{FASTAPI_SRC}/core/errors.py::install_error_handlers",
                 f"{FASTAPI_SRC}/core/middleware.py::RequestContextMiddleware",
             ),
+            "express": (
+                "src/core/errors.ts::AppError",
+                "src/core/problem.ts::problemHandler",
+            ),
         },
         verified_by={
             "fastapi": (
@@ -73,6 +87,12 @@ CATALOGUE: tuple[Practice, ...] = (
                 "tests/test_errors.py::test_app_error_becomes_a_problem_with_its_status",
                 "tests/test_errors.py::test_unhandled_error_is_a_500_problem_without_internals",
                 "tests/test_errors.py::test_unhandled_error_is_logged_with_the_request_id",
+            ),
+            "express": (
+                "test/errors.test.ts::answers an unknown route with a 404 problem",
+                "test/errors.test.ts::answers a wrong method with a 405 problem and an Allow header",
+                "test/errors.test.ts::hides the cause of a 500 and logs it with the request id",
+                "test/errors.test.ts::turns an AppError into a problem with its status and detail",
             ),
         },
     ),
@@ -87,12 +107,20 @@ CATALOGUE: tuple[Practice, ...] = (
                 f"{FASTAPI_SRC}/core/logging.py::configure_logging",
                 f"{FASTAPI_SRC}/core/middleware.py::RequestContextMiddleware",
             ),
+            "express": (
+                "src/core/access-log.ts::accessLog",
+                "src/core/logger.ts::createLogger",
+            ),
         },
         verified_by={
             "fastapi": (
                 "tests/test_request_context.py::test_each_request_writes_one_json_log_line",
                 "tests/test_request_context.py::test_error_responses_are_logged_with_their_status",
                 "tests/test_request_context.py::test_authorization_and_cookies_never_reach_the_log",
+            ),
+            "express": (
+                "test/logging.test.ts::writes one JSON access line per request with its fields",
+                "test/logging.test.ts::never logs credentials or request bodies",
             ),
         },
     ),
@@ -106,12 +134,18 @@ CATALOGUE: tuple[Practice, ...] = (
                 f"{FASTAPI_SRC}/core/middleware.py::incoming_request_id",
                 f"{FASTAPI_SRC}/core/logging.py::request_id_var",
             ),
+            "express": ("src/core/request-id.ts::requestId",),
         },
         verified_by={
             "fastapi": (
                 "tests/test_request_context.py::test_valid_incoming_request_id_is_echoed",
                 "tests/test_request_context.py::test_missing_request_id_is_generated_as_uuid4",
                 "tests/test_request_context.py::test_invalid_incoming_request_id_is_replaced",
+            ),
+            "express": (
+                "test/request-id.test.ts::echoes a valid incoming request id",
+                "test/request-id.test.ts::generates a UUID4 when the request has none",
+                "test/request-id.test.ts::replaces an invalid incoming id with a new UUID4",
             ),
         },
     ),
@@ -125,6 +159,7 @@ CATALOGUE: tuple[Practice, ...] = (
                 f"{FASTAPI_SRC}/core/middleware.py::_SECURITY_HEADERS",
                 f"{FASTAPI_SRC}/app.py::CORSMiddleware",
             ),
+            "express": ("src/core/security.ts::securityMiddleware",),
         },
         verified_by={
             "fastapi": (
@@ -132,6 +167,11 @@ CATALOGUE: tuple[Practice, ...] = (
                 "tests/test_request_context.py::test_hsts_is_sent_only_when_enabled",
                 "tests/test_request_context.py::test_cors_allows_only_the_configured_origins",
                 "tests/test_request_context.py::test_no_cross_origin_access_by_default",
+            ),
+            "express": (
+                "test/security-headers.test.ts::are set on every response, errors included",
+                "test/security-headers.test.ts::include HSTS only when HSTS_ENABLED is set",
+                "test/security-headers.test.ts::allows only the origins listed in CORS_ORIGINS",
             ),
         },
     ),
@@ -147,11 +187,16 @@ CATALOGUE: tuple[Practice, ...] = (
                 f"{FASTAPI_SRC}/database/config.py::db_pool_size",
                 f"{FASTAPI_SRC}/app.py::open_database",
             ),
+            "express": ("src/database/pool.ts::createPool",),
         },
         verified_by={
             "fastapi": (
                 "tests/database/test_database_health.py::test_pool_is_sized_from_db_pool_size",
                 "tests/database/test_database_health.py::test_creating_the_app_connects_to_nothing",
+            ),
+            "express": (
+                "test/database/settings.test.ts::sizes the pool from DB_POOL_SIZE with a default of 10",
+                "test/database/transaction.test.ts::returns the connection to the pool after a rollback",
             ),
         },
     ),
@@ -165,6 +210,7 @@ CATALOGUE: tuple[Practice, ...] = (
                 f"{FASTAPI_SRC}/database/dependencies.py::get_session",
                 f"{FASTAPI_SRC}/database/dependencies.py::SessionDep",
             ),
+            "express": ("src/database/transaction.ts::withTransaction",),
         },
         verified_by={
             "fastapi": (
@@ -172,6 +218,11 @@ CATALOGUE: tuple[Practice, ...] = (
                 "tests/database/test_transactions.py::test_app_error_after_two_writes_leaves_nothing_behind",
                 "tests/database/test_transactions.py::test_failed_third_write_rolls_back_the_first_two",
                 "tests/database/test_transactions.py::test_failed_commit_is_an_error_response_not_a_success",
+            ),
+            "express": (
+                "test/database/transaction.test.ts::commits every step when the work succeeds",
+                "test/database/transaction.test.ts::leaves nothing behind when a later step fails in the database",
+                "test/database/transaction.test.ts::leaves nothing behind when the code throws between steps",
             ),
         },
     ),
@@ -185,11 +236,19 @@ CATALOGUE: tuple[Practice, ...] = (
                 f"{FASTAPI_SRC}/database/engine.py::check_database",
                 f"{FASTAPI_SRC}/health/router.py::CHECK_TIMEOUT_SECONDS",
             ),
+            "express": (
+                "src/database/pool.ts::pingDatabase",
+                "src/health/health.router.ts::checkReadiness",
+            ),
         },
         verified_by={
             "fastapi": (
                 "tests/test_health.py::test_ready_lists_every_dependency_as_ok",
                 "tests/database/test_database_health.py::test_ready_is_503_when_postgresql_becomes_unreachable",
+            ),
+            "express": (
+                "test/database/readiness.test.ts::turns /health/ready into a 503 when PostgreSQL becomes unreachable",
+                "test/health.test.ts::reports ready with one ok check per configured dependency",
             ),
         },
     ),
@@ -203,12 +262,21 @@ CATALOGUE: tuple[Practice, ...] = (
                 f"{FASTAPI_SRC}/core/retry.py::retry",
                 f"{FASTAPI_SRC}/database/engine.py::open_database",
             ),
+            "express": (
+                "src/core/retry.ts::retry",
+                "src/database/pool.ts::connectDatabase",
+            ),
         },
         verified_by={
             "fastapi": (
                 "tests/test_retry.py::test_retries_until_success_with_exponential_delays",
                 "tests/test_retry.py::test_gives_up_after_three_attempts_naming_the_target",
                 "tests/database/test_database_health.py::test_startup_fails_clearly_when_postgresql_is_unreachable",
+            ),
+            "express": (
+                "test/retry.test.ts::gives up after three attempts and rethrows the last error",
+                "test/retry.test.ts::backs off exponentially",
+                "test/database/readiness.test.ts::retries three times then fails with a message naming PostgreSQL",
             ),
         },
     ),
@@ -223,11 +291,16 @@ CATALOGUE: tuple[Practice, ...] = (
                 f"{FASTAPI_SRC}/cache/client.py::BlockingConnectionPool",
                 f"{FASTAPI_SRC}/cache/config.py::redis_pool_size",
             ),
+            "express": ("src/cache/redis.ts::createRedisClient",),
         },
         verified_by={
             "fastapi": (
                 "tests/cache/test_cache_client.py::test_redis_pool_is_sized_from_redis_pool_size",
                 "tests/cache/test_cache_client.py::test_routes_reach_redis_through_the_shared_client",
+            ),
+            "express": (
+                "test/cache/redis.test.ts::does not connect when it is created",
+                "test/cache/redis.test.ts::fails a command at once while Redis is unreachable instead of queueing it",
             ),
         },
     ),
@@ -241,6 +314,7 @@ CATALOGUE: tuple[Practice, ...] = (
                 f"{FASTAPI_SRC}/cache/client.py::check_redis",
                 f"{FASTAPI_SRC}/health/router.py::CHECK_TIMEOUT_SECONDS",
             ),
+            "express": ("src/cache/redis.ts::pingRedis",),
         },
         verified_by={
             "fastapi": (
@@ -249,6 +323,7 @@ CATALOGUE: tuple[Practice, ...] = (
                 "tests/cache/test_cache_health.py::test_ready_is_503_when_redis_stops_answering",
                 "tests/cache/test_cache_health.py::test_startup_fails_clearly_when_redis_is_unreachable",
             ),
+            "express": ("test/cache/readiness.test.ts::turns /health/ready into a 503 when Redis becomes unreachable",),
         },
     ),
     Practice(
@@ -264,6 +339,12 @@ CATALOGUE: tuple[Practice, ...] = (
                 ".env.example::JWT_SECRET",
                 ".gitignore::.env",
             ),
+            "express": (
+                "src/config.ts::jwtSecret",
+                "src/config.ts::loadConfig",
+                ".env.example::JWT_SECRET",
+                ".gitignore::.env",
+            ),
         },
         verified_by={
             "fastapi": (
@@ -272,6 +353,11 @@ CATALOGUE: tuple[Practice, ...] = (
                 "tests/test_settings.py::test_placeholder_jwt_secret_is_refused",
                 "tests/test_settings.py::test_generated_jwt_secret_is_accepted_and_hidden",
                 "tests/test_settings.py::test_invalid_jwt_secret_is_never_echoed",
+            ),
+            "express": (
+                "test/auth/settings.test.ts::refuses a JWT_SECRET shorter than 32 bytes",
+                "test/auth/settings.test.ts::refuses placeholder JWT_SECRET values",
+                "test/auth/settings.test.ts::refuses to start without JWT_SECRET and names it",
             ),
         },
     ),

@@ -73,24 +73,26 @@ def run_contract_suite(base_url: str) -> str:
     return run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/contract"], cwd=ROOT, env=env)
 
 
-def _boot_and_probe(command: list[str], project: Path, env: dict[str, str], tasks: tuple[str, ...]) -> None:
+def _boot_and_probe(command: list[str], project: Path, env: dict[str, str], tasks: tuple[str, ...], log: Path) -> None:
     port = free_port()
     env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
-    process = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        status, body = _wait_for(f"http://127.0.0.1:{port}/health/ready", process)
-        expected = {name: "ok" for task, name in (("database", "database"), ("cache", "redis")) if task in tasks}
-        assert (status, body) == (200, {"status": "ok", "checks": expected})
-        contract = run_contract_suite(f"http://127.0.0.1:{port}")
-        assert " passed" in contract
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0, "SIGTERM must end the server cleanly"
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        output = process.stdout.read().decode() if process.stdout else ""
-        print(output)
+    # Logs go to a file: a pipe nobody reads could fill up and stall the server.
+    with (
+        log.open("wb") as output,
+        subprocess.Popen(command, cwd=project, env=env, stdout=output, stderr=subprocess.STDOUT) as process,
+    ):
+        try:
+            status, body = _wait_for(f"http://127.0.0.1:{port}/health/ready", process)
+            expected = {name: "ok" for task, name in (("database", "database"), ("cache", "redis")) if task in tasks}
+            assert (status, body) == (200, {"status": "ok", "checks": expected})
+            contract = run_contract_suite(f"http://127.0.0.1:{port}")
+            assert " passed" in contract
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=30) == 0, "SIGTERM must end the server cleanly"
+        finally:
+            if process.poll() is None:
+                process.kill()
+            print(log.read_text())
 
 
 @pytest.mark.services
@@ -102,6 +104,7 @@ def test_generated_project_passes_its_own_tests_and_serves(
     framework: str,
     tasks: tuple[str, ...],
     index: int,
+    tmp_path: Path,
 ) -> None:
     project = render(copie, framework=framework, tasks=list(tasks))
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "VIRTUAL_ENV"))}
@@ -125,4 +128,4 @@ def test_generated_project_passes_its_own_tests_and_serves(
         serve = ["node", "dist/server.js"]
     print(output)
     assert " passed" in output.lower()
-    _boot_and_probe(serve, project, env, tasks)
+    _boot_and_probe(serve, project, env, tasks, tmp_path / "server.log")

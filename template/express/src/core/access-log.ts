@@ -1,0 +1,33 @@
+// One JSON line per request, written when the response is done. Only these
+// fields are logged: never headers, bodies or the query string, which may hold
+// credentials.
+import { performance } from "node:perf_hooks";
+
+import type { RequestHandler } from "express";
+import type { Logger } from "pino";
+
+export function accessLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = performance.now();
+    const path = req.originalUrl.split("?", 1)[0] ?? "/";
+    let logged = false;
+    const log = (): void => {
+      if (logged) return;
+      logged = true;
+      logger.info(
+        {
+          method: req.method,
+          path,
+          status: res.statusCode,
+          duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+          request_id: res.locals.requestId,
+          ...(res.writableFinished ? {} : { aborted: true }),
+        },
+        "request",
+      );
+    };
+    res.once("finish", log);
+    res.once("close", log);
+    next();
+  };
+}

@@ -1,0 +1,26 @@
+// Every response carries X-Request-ID: a well-formed incoming id is kept so a
+// request can be followed across services; anything else is replaced.
+import { randomUUID } from "node:crypto";
+
+import type { RequestHandler } from "express";
+
+export const REQUEST_ID_HEADER = "X-Request-ID";
+const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+declare global {
+  // Express's own extension point for res.locals.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      requestId: string;
+    }
+  }
+}
+
+export const requestId: RequestHandler = (req, res, next) => {
+  const incoming = req.get(REQUEST_ID_HEADER);
+  const id = incoming !== undefined && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  res.locals.requestId = id;
+  res.set(REQUEST_ID_HEADER, id);
+  next();
+};

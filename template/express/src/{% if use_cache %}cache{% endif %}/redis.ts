@@ -1,0 +1,83 @@
+// The Redis client: created and connected by server.ts at start-up, closed at
+// shutdown. ioredis multiplexes every command over one connection (pipelining),
+// so one client per process is the pool. Commands fail fast instead of queueing
+// while disconnected, so a dead Redis never hangs a request or the readiness probe.
+import { Redis } from "ioredis";
+import type { Logger } from "pino";
+
+import { describeError } from "../core/errors.js";
+import { DEFAULT_ATTEMPTS, retry, type RetryOptions } from "../core/retry.js";
+
+export interface RedisSettings {
+  redisUrl: string;
+}
+
+const CONNECT_TIMEOUT_MS = 5_000;
+const COMMAND_TIMEOUT_MS = 5_000;
+const MAX_RECONNECT_DELAY_MS = 2_000;
+
+export function createRedisClient(settings: RedisSettings, logger: Logger): Redis {
+  const client = new Redis(settings.redisUrl, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    // After start-up, keep reconnecting in the background; the readiness probe
+    // reports the outage meanwhile.
+    retryStrategy: (times) => Math.min(times * 200, MAX_RECONNECT_DELAY_MS),
+  });
+  client.on("error", (err: Error) => {
+    logger.warn({ reason: describeError(err) }, "Redis connection error");
+  });
+  return client;
+}
+
+/** The readiness check: one PING. */
+export async function pingRedis(client: Redis): Promise<void> {
+  await client.ping();
+}
+
+/** Where a URL points, without its credentials. */
+export function describeRedis(redisUrl: string): string {
+  const url = new URL(redisUrl);
+  return `${url.hostname}:${url.port || "6379"}${url.pathname}`;
+}
+
+/** Start-up: a connected client, after retries with backoff, or an error naming Redis. */
+export async function connectRedis(
+  settings: RedisSettings,
+  logger: Logger,
+  options: RetryOptions = {},
+): Promise<Redis> {
+  const target = describeRedis(settings.redisUrl);
+  try {
+    return await retry(
+      async () => {
+        // A fresh client per attempt: a failed one keeps reconnecting on its own.
+        const client = createRedisClient(settings, logger);
+        try {
+          await client.connect();
+          return client;
+        } catch (err) {
+          client.disconnect();
+          throw err;
+        }
+      },
+      {
+        onRetry: (err, attempt, delayMs) => {
+          logger.warn(
+            { attempt, delay_ms: delayMs, reason: describeError(err) },
+            `Redis at ${target} is not reachable yet; retrying`,
+          );
+        },
+        ...options,
+      },
+    );
+  } catch (err) {
+    const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
+    throw new Error(`Could not connect to Redis at ${target} after ${attempts} attempts: ${describeError(err)}`, {
+      cause: err,
+    });
+  }
+}

@@ -1,0 +1,68 @@
+// The PostgreSQL pool: created by server.ts at start-up (never at import time),
+// sized from DB_POOL_SIZE, closed at shutdown.
+import pg from "pg";
+import type { Logger } from "pino";
+
+import { describeError } from "../core/errors.js";
+import { DEFAULT_ATTEMPTS, retry, type RetryOptions } from "../core/retry.js";
+
+export interface PoolSettings {
+  databaseUrl: string;
+  dbPoolSize: number;
+  requestTimeoutSeconds: number;
+}
+
+const CONNECT_TIMEOUT_MS = 5_000;
+const IDLE_TIMEOUT_MS = 30_000;
+// Recycle connections so none outlives a failover or a server-side limit.
+const MAX_LIFETIME_SECONDS = 30 * 60;
+
+export function createPool(settings: PoolSettings, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: settings.databaseUrl,
+    max: settings.dbPoolSize,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    idleTimeoutMillis: IDLE_TIMEOUT_MS,
+    maxLifetimeSeconds: MAX_LIFETIME_SECONDS,
+    // TCP keep-alive finds dead peers; an idle client that fails is evicted by
+    // the pool (the "pre-ping" of node-postgres) and reported below.
+    keepAlive: true,
+    statement_timeout: settings.requestTimeoutSeconds * 1000,
+  });
+  pool.on("error", (err) => {
+    logger.warn({ err }, "an idle PostgreSQL connection failed and was removed from the pool");
+  });
+  return pool;
+}
+
+/** The readiness check: one round trip through the pool. */
+export async function pingDatabase(pool: pg.Pool): Promise<void> {
+  await pool.query("SELECT 1");
+}
+
+/** Where a URL points, without its credentials. */
+export function describeDatabase(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  return `${url.hostname}:${url.port || "5432"}${url.pathname}`;
+}
+
+/** Start-up: wait for PostgreSQL with backoff, or fail with a message naming it. */
+export async function connectDatabase(pool: pg.Pool, logger: Logger, options: RetryOptions = {}): Promise<void> {
+  const target = describeDatabase(pool.options.connectionString ?? "postgresql://localhost/");
+  try {
+    await retry(() => pingDatabase(pool), {
+      onRetry: (err, attempt, delayMs) => {
+        logger.warn(
+          { attempt, delay_ms: delayMs, reason: describeError(err) },
+          `PostgreSQL at ${target} is not reachable yet; retrying`,
+        );
+      },
+      ...options,
+    });
+  } catch (err) {
+    const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
+    throw new Error(`Could not connect to PostgreSQL at ${target} after ${attempts} attempts: ${describeError(err)}`, {
+      cause: err,
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import request from "supertest";
+import { afterEach, describe, expect, it } from "vitest";
+
+import { startTestApp, type TestApp } from "./helpers/app.js";
+
+describe("security headers", () => {
+  let service: TestApp | undefined;
+  afterEach(async () => {
+    await service?.close();
+  });
+
+  it("are set on every response, errors included", async () => {
+    service = await startTestApp();
+    for (const path of ["/health/live", "/no-such-route"]) {
+      const response = await request(service.app).get(path);
+      expect(response.headers["x-content-type-options"]).toBe("nosniff");
+      expect(response.headers["x-frame-options"]).toBe("DENY");
+      expect(response.headers["referrer-policy"]).toBe("no-referrer");
+      expect(response.headers["strict-transport-security"]).toBeUndefined();
+      expect(response.headers["x-powered-by"]).toBeUndefined();
+    }
+  });
+
+  it("include HSTS only when HSTS_ENABLED is set", async () => {
+    service = await startTestApp({ env: { HSTS_ENABLED: "true" } });
+    const response = await request(service.app).get("/health/live");
+    expect(response.headers["strict-transport-security"]).toMatch(/^max-age=\d+/);
+  });
+});
+
+describe("CORS", () => {
+  let service: TestApp | undefined;
+  afterEach(async () => {
+    await service?.close();
+  });
+
+  it("allows no origin by default", async () => {
+    service = await startTestApp();
+    const response = await request(service.app).get("/health/live").set("Origin", "https://evil.example");
+    expect(response.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+
+  it("allows only the origins listed in CORS_ORIGINS", async () => {
+    service = await startTestApp({ env: { CORS_ORIGINS: "https://app.example, https://admin.example" } });
+    const allowed = await request(service.app).get("/health/live").set("Origin", "https://admin.example");
+    expect(allowed.headers["access-control-allow-origin"]).toBe("https://admin.example");
+    const refused = await request(service.app).get("/health/live").set("Origin", "https://evil.example");
+    expect(refused.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+
+  it("answers a preflight from an allowed origin", async () => {
+    service = await startTestApp({ env: { CORS_ORIGINS: '["https://app.example"]' } });
+    const response = await request(service.app)
+      .options("/health/live")
+      .set("Origin", "https://app.example")
+      .set("Access-Control-Request-Method", "GET");
+    expect(response.status).toBe(204);
+    expect(response.headers["access-control-allow-origin"]).toBe("https://app.example");
+  });
+});
