@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+import yaml
 from jinja2 import Environment
 from jinja2.ext import Extension
 
@@ -136,6 +137,23 @@ def http_port_problem(value: int | str) -> str:
     )
 
 
+def framework_change_problem(value: str, destination: object, answers_file: object) -> str:
+    """Refuse to switch an existing project's framework: an update cannot port code between stacks."""
+    answers = Path(str(destination)) / str(answers_file)
+    try:
+        previous = yaml.safe_load(answers.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return ""  # a new project, or one Copier will report on itself
+    before = previous.get("framework") if isinstance(previous, dict) else None
+    if before in (None, value):
+        return ""
+    return (
+        f"framework cannot change from {before!r} to {value!r} in an existing project: Copier would "
+        f"mix both trees. Keep --data framework={before}, or render a new {value} project with "
+        f"copier copy into another directory and move your code across."
+    )
+
+
 def tasks_problem(value: Iterable[str]) -> str:
     chosen = list(value)
     if "api" not in chosen:
@@ -183,4 +201,5 @@ class ValidationExtension(Extension):
             author_email_problem=author_email_problem,
             http_port_problem=http_port_problem,
             tasks_problem=tasks_problem,
+            framework_change_problem=framework_change_problem,
         )
