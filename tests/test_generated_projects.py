@@ -110,6 +110,9 @@ def test_generated_project_passes_its_own_tests_and_serves(
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "VIRTUAL_ENV"))}
     env["DATABASE_URL"] = database_url
     env["REDIS_URL"] = _with_path(service_urls["REDIS_URL"], f"/{index + 1}")
+    # Run the project's own tests the way its CI workflow does: without the git-ignored .env.
+    env_file = project / ".env"
+    env_file.rename(tmp_path / "project.env")
     if framework == "fastapi":
         venv = project / ".venv"
         run([UV, "venv", "--quiet", str(venv)], cwd=project)
@@ -128,4 +131,5 @@ def test_generated_project_passes_its_own_tests_and_serves(
         serve = ["node", "dist/server.js"]
     print(output)
     assert " passed" in output.lower()
+    (tmp_path / "project.env").rename(env_file)
     _boot_and_probe(serve, project, env, tasks, tmp_path / "server.log")

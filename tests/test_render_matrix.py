@@ -30,7 +30,8 @@ CASES = [
         (framework, subset) for framework in FRAMEWORKS for subset in TASK_SUBSETS
     )
 ]
-JINJA_LEFTOVER = re.compile(r"\{\{\s*[A-Za-z_]|\{%-?\s|\s-?%\}|\{#\s")
+# `${{ ... }}` is GitHub Actions syntax, rendered on purpose.
+JINJA_LEFTOVER = re.compile(r"(?<!\$)\{\{\s*[A-Za-z_]|\{%-?\s|\s-?%\}|\{#\s")
 
 
 def assert_no_jinja_leftovers(project: Path) -> None:
