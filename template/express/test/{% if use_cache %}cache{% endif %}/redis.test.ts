@@ -31,8 +31,8 @@ describe("Redis client", () => {
     proxy = await startTcpProxy(real.hostname, Number(real.port || 6379));
     client = await connectRedis({ redisUrl: viaProxy(real.toString(), proxy) }, captureLogs().logger, { attempts: 1 });
     await proxy.close();
-    const started = performance.now();
-    await expect(client.get("any-key")).rejects.toThrow();
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Queued commands would wait for a reconnect: with the offline queue off and
+    // one retry per request, ioredis rejects instead (a hang fails by the test timeout).
+    await expect(client.get("any-key")).rejects.toThrow(/writeable|Connection is closed|max retries per request/);
   });
 });
