@@ -1,0 +1,13 @@
+"""The backend skill: ``{task, framework}`` in, ``{code, schema, best_practices}`` out.
+
+A thin runner over this Copier template (see SKILL.md at the repository root for
+the contract, and ``python -m skill --help`` for the command line).
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SKILL_MD = ROOT / "SKILL.md"
+# Installs the runner needs (a venv for FastAPI renders, node_modules for Express
+# renders) live here, beside the template's own test caches.
+CACHE = ROOT / ".cache" / "skill"
