@@ -4,7 +4,16 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.helpers import REQUIRED_SERVERS, LogCapture, TestServers, capture_logs, make_app, running
+from tests.helpers import (
+    REQUIRED_SERVERS,
+    LogCapture,
+    TestServers,
+    capture_logs,
+    make_app,
+    prepare_storage,
+    reset_storage,
+    running,
+)
 
 
 def pytest_sessionstart() -> None:
@@ -23,6 +32,23 @@ def app() -> FastAPI:
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with running(app) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def storage() -> None:
+    """Storage ready for users and posts (the database migrated), once per run."""
+    prepare_storage()
+
+
+@pytest.fixture
+async def api(
+    app: FastAPI,
+    storage: None,  # noqa: ARG001  (requested for its effect: storage is ready)
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of a running app whose users and posts start empty."""
+    async with running(app) as client:
+        await reset_storage(app)
         yield client
 
 

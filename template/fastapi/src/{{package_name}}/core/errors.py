@@ -5,7 +5,7 @@ errors (unknown route, wrong method, invalid input) get the same problem shape h
 ``middleware.py`` answers anything unhandled with a 500 problem.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -26,7 +26,7 @@ _DETAILS = {
 class AppError(Exception):
     """An error the client can act on: a stable ``code`` for programs, ``detail`` for people."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913  (beyond code and detail, every argument is a keyword)
         self,
         code: str,
         detail: str,
@@ -34,6 +34,7 @@ class AppError(Exception):
         status: int = 400,
         type_uri: str = "about:blank",
         headers: Mapping[str, str] | None = None,
+        errors: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         super().__init__(detail)
         self.code = code
@@ -41,6 +42,9 @@ class AppError(Exception):
         self.status = status
         self.type_uri = type_uri
         self.headers = dict(headers or {})
+        # For a 422 found by domain code (an unknown referenced id): the same
+        # ``errors`` list, {loc, msg, type}, as FastAPI's own validation errors.
+        self.errors = [dict(error) for error in errors]
 
 
 class ProblemResponse(JSONResponse):
@@ -66,7 +70,10 @@ def problem_response(
 async def _app_error(_request: Request, exc: Exception) -> ProblemResponse:
     if not isinstance(exc, AppError):
         raise exc
-    return problem_response(exc.status, exc.detail, type_uri=exc.type_uri, headers=exc.headers)
+    extensions = {"errors": exc.errors} if exc.errors else None
+    return problem_response(
+        exc.status, exc.detail, type_uri=exc.type_uri, headers=exc.headers, extensions=extensions
+    )
 
 
 async def _http_error(_request: Request, exc: Exception) -> ProblemResponse:

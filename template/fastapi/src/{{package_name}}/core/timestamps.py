@@ -1,0 +1,37 @@
+"""Timestamps as the API shows them: UTC, millisecond precision, ``Z`` suffix.
+
+Milliseconds are what PostgreSQL stores (``timestamptz(3)``) and what JavaScript can
+represent, so a timestamp read back from the database or from a cursor equals the one
+that was written, in either stack.
+"""
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import PlainSerializer
+
+_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, truncated to whole milliseconds."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def format_timestamp(value: datetime) -> str:
+    """``2026-11-26T06:41:17.123Z``: always three fractional digits, always UTC."""
+    value = value.astimezone(UTC)
+    return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
+
+
+def parse_timestamp(text: str) -> datetime:
+    """The inverse of ``format_timestamp``; anything else raises ValueError."""
+    if not _FORMAT.fullmatch(text):
+        msg = "not a timestamp of the form 2026-01-31T12:00:00.000Z"
+        raise ValueError(msg)
+    return datetime.fromisoformat(text)
+
+
+Timestamp = Annotated[datetime, PlainSerializer(format_timestamp, return_type=str)]

@@ -1,0 +1,90 @@
+"""The posts repository over PostgreSQL, inside the request's transaction.
+
+Every read joins the author in the same statement: a page of posts with their authors
+is one query whatever its size.
+"""
+
+import uuid
+
+from sqlalchemy import Select, delete, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from ..core.pagination import Cursor
+from ..posts.errors import UnknownAuthorError
+from ..posts.repository import Author, Post
+from .errors import violated_constraint
+from .models import PostRow
+
+AUTHOR_FKEY = "posts_author_id_fkey"
+
+
+def to_post(row: PostRow) -> Post:
+    return Post(
+        id=row.id,
+        author=Author(id=row.author.id, name=row.author.name),
+        title=row.title,
+        body=row.body,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _with_author() -> Select[PostRow]:
+    return select(PostRow).options(joinedload(PostRow.author))
+
+
+class PostgresPostRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, post: Post) -> None:
+        self.session.add(
+            PostRow(
+                id=post.id,
+                author_id=post.author_id,
+                title=post.title,
+                body=post.body,
+                created_at=post.created_at,
+                updated_at=post.updated_at,
+            )
+        )
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            # The author was deleted between the service's look-up and this insert.
+            if violated_constraint(exc) == AUTHOR_FKEY:
+                raise UnknownAuthorError from None
+            raise
+
+    async def get(self, post_id: uuid.UUID) -> Post | None:
+        row = await self.session.scalar(_with_author().where(PostRow.id == post_id))
+        return None if row is None else to_post(row)
+
+    async def list_after(
+        self, after: Cursor | None, limit: int, *, author_id: uuid.UUID | None = None
+    ) -> list[Post]:
+        query = _with_author().order_by(PostRow.created_at.desc(), PostRow.id.desc()).limit(limit)
+        if author_id is not None:
+            query = query.where(PostRow.author_id == author_id)
+        if after is not None:
+            # A row comparison, which the (…, created_at DESC, id DESC) indexes answer.
+            key = tuple_(PostRow.created_at, PostRow.id)
+            query = query.where(key < tuple_(after.created_at, after.id))
+        return [to_post(row) for row in await self.session.scalars(query)]
+
+    async def update(self, post: Post) -> bool:
+        result = await self.session.execute(
+            update(PostRow)
+            .where(PostRow.id == post.id)
+            .values(title=post.title, body=post.body, updated_at=post.updated_at)
+            .returning(PostRow.id)
+        )
+        return result.scalar_one_or_none() is not None
+
+    async def delete(self, post_id: uuid.UUID) -> bool:
+        result = await self.session.execute(
+            delete(PostRow).where(PostRow.id == post_id).returning(PostRow.id)
+        )
+        return result.scalar_one_or_none() is not None
