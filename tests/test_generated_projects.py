@@ -66,23 +66,21 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -
             time.sleep(0.2)
 
 
-# The users and posts files cover the contract without auth (tests/contract/README.md),
-# built so far by the FastAPI tree only; the Express tree and auth renders follow.
+# The users and posts files cover the contract without auth (tests/contract/README.md):
+# both trees serve it; renders with auth follow.
 USERS_AND_POSTS = ["--ignore=tests/contract/test_users.py", "--ignore=tests/contract/test_posts.py"]
 
 
-def run_contract_suite(base_url: str, framework: str, tasks: tuple[str, ...]) -> str:
+def run_contract_suite(base_url: str, tasks: tuple[str, ...]) -> str:
     """tests/contract/ in its own pytest process, against the live server."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     env["CONTRACT_BASE_URL"] = base_url
-    skip = USERS_AND_POSTS if "auth" in tasks or framework == "express" else []
+    skip = USERS_AND_POSTS if "auth" in tasks else []
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *skip, "tests/contract"]
     return run(command, cwd=ROOT, env=env)
 
 
-def _boot_and_probe(
-    command: list[str], project: Path, env: dict[str, str], framework: str, tasks: tuple[str, ...], log: Path
-) -> None:
+def _boot_and_probe(command: list[str], project: Path, env: dict[str, str], tasks: tuple[str, ...], log: Path) -> None:
     port = free_port()
     env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
     # Logs go to a file: a pipe nobody reads could fill up and stall the server.
@@ -94,7 +92,7 @@ def _boot_and_probe(
             status, body = _wait_for(f"http://127.0.0.1:{port}/health/ready", process)
             expected = {name: "ok" for task, name in (("database", "database"), ("cache", "redis")) if task in tasks}
             assert (status, body) == (200, {"status": "ok", "checks": expected})
-            contract = run_contract_suite(f"http://127.0.0.1:{port}", framework, tasks)
+            contract = run_contract_suite(f"http://127.0.0.1:{port}", tasks)
             assert " passed" in contract
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=30) == 0, "SIGTERM must end the server cleanly"
@@ -141,4 +139,4 @@ def test_generated_project_passes_its_own_tests_and_serves(
     print(output)
     assert " passed" in output.lower()
     (tmp_path / "project.env").rename(env_file)
-    _boot_and_probe(serve, project, env, framework, tasks, tmp_path / "server.log")
+    _boot_and_probe(serve, project, env, tasks, tmp_path / "server.log")

@@ -1,6 +1,6 @@
 // Input validation: zod's parsed output replaces the raw input, and a failure
 // becomes one 422 problem listing every bad field.
-import type { z } from "zod";
+import { z } from "zod";
 
 import { AppError, type FieldError } from "./errors.js";
 
@@ -25,4 +25,75 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, locat
     });
   }
   return result.data;
+}
+
+/** Each part of a request and the schema it must satisfy. */
+export interface RequestSchemas<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  path?: P;
+  query?: Q;
+  body?: B;
+}
+
+export interface ParsedRequest<P, Q, B> {
+  path: P;
+  query: Q;
+  body: B;
+}
+
+interface RawRequest {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+}
+
+/**
+ * Parse the path, query and body of `req` together, so one 422 lists every bad
+ * field (path first, then query, then body); parts without a schema parse to undefined.
+ */
+export function parseRequest<
+  P extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+  B extends z.ZodType = z.ZodUndefined,
+>(req: RawRequest, schemas: RequestSchemas<P, Q, B>): ParsedRequest<z.output<P>, z.output<Q>, z.output<B>> {
+  const errors: FieldError[] = [];
+  const part = (schema: z.ZodType | undefined, input: unknown, location: InputLocation): unknown => {
+    if (!schema) return undefined;
+    const result = schema.safeParse(input);
+    if (result.success) return result.data;
+    errors.push(...toFieldErrors(location, result.error.issues));
+    return undefined;
+  };
+  const parsed = {
+    path: part(schemas.path, req.params, "path"),
+    query: part(schemas.query, req.query, "query"),
+    body: part(schemas.body, req.body, "body"),
+  };
+  if (errors.length > 0) {
+    throw new AppError("validation_failed", 422, "The request is invalid; see errors.", { errors });
+  }
+  return parsed as ParsedRequest<z.output<P>, z.output<Q>, z.output<B>>;
+}
+
+// A UUID in any case, with or without hyphens (as the FastAPI stack accepts),
+// always handed on in the canonical lower-case hyphenated form.
+const UUID = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})$/i;
+
+export const uuidString = z
+  .string()
+  .regex(UUID, { error: "must be a UUID" })
+  .transform((value) => value.toLowerCase().replace(UUID, "$1-$2-$3-$4-$5"));
+
+/**
+ * A string of `min` to `max` characters, counted as PostgreSQL's varchar and
+ * Python count them (code points, not UTF-16 units).
+ */
+export function text(min: number, max: number): z.ZodString {
+  return z.string().refine(
+    (value) => {
+      // Each surrogate pair is one character.
+      const length = value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "_").length;
+      return length >= min && length <= max;
+    },
+    { error: min > 0 ? `must be ${min} to ${max} characters` : `must be at most ${max} characters` },
+  );
 }

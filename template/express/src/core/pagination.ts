@@ -1,0 +1,91 @@
+// Keyset pagination shared by every list endpoint: page parameters, cursors, the
+// page body. Lists are ordered newest first by (created_at, id), both descending.
+// A cursor is the sort key of the last item of a page, as URL-safe base64 (no
+// padding) of the JSON ["<created_at>", "<id>"]; the next page holds the items
+// strictly after that key, so rows inserted meanwhile never shift a page.
+import { z } from "zod";
+
+import { formatTimestamp, parseTimestamp } from "./timestamps.js";
+import { uuidString } from "./validation.js";
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
+
+/** The sort key of the last item a client has seen. */
+export interface Cursor {
+  createdAt: Date;
+  id: string;
+}
+
+/** Anything listed by keyset: it has the two parts of the sort key. */
+export interface Keyed {
+  id: string;
+  createdAt: Date;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([formatTimestamp(createdAt), id])).toString("base64url");
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/** The cursor encodeCursor made, or undefined for anything else. */
+export function decodeCursor(text: string): Cursor | undefined {
+  if (!BASE64URL.test(text)) return undefined;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(key) || key.length !== 2) return undefined;
+  const [createdAt, id] = key as unknown[];
+  if (typeof createdAt !== "string" || typeof id !== "string") return undefined;
+  const date = parseTimestamp(createdAt);
+  const parsedId = uuidString.safeParse(id);
+  return date && parsedId.success ? { createdAt: date, id: parsedId.data } : undefined;
+}
+
+/** Strictly older than `after` in the list order (created_at DESC, id DESC). */
+export function isAfter(row: Keyed, after: Cursor): boolean {
+  const delta = row.createdAt.getTime() - after.createdAt.getTime();
+  return delta < 0 || (delta === 0 && row.id < after.id);
+}
+
+const limit = z
+  .string()
+  .regex(/^\s*[+-]?\d+\s*$/, { error: "must be a whole number" })
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(MAX_LIMIT))
+  .default(DEFAULT_LIMIT);
+
+const cursor = z
+  .string()
+  .transform((text, ctx) => {
+    const decoded = decodeCursor(text);
+    if (decoded) return decoded;
+    ctx.addIssue({ code: "custom", message: "Invalid cursor" });
+    return z.NEVER;
+  })
+  .optional();
+
+/**
+ * `limit` and `cursor` of a list endpoint. Other query parameters are ignored,
+ * not refused, as the FastAPI stack does.
+ */
+export const pageQuery = z.object({ limit, cursor });
+
+export type PageRequest = z.output<typeof pageQuery>;
+
+/** Repositories fetch `limit + 1` rows: the extra one only says a next page exists. */
+export function splitPage<T extends Keyed>(rows: T[], pageLimit: number): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, pageLimit);
+  const last = items.at(-1);
+  if (rows.length <= pageLimit || !last) return { items, nextCursor: null };
+  return { items, nextCursor: encodeCursor(last.createdAt, last.id) };
+}

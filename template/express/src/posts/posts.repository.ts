@@ -1,0 +1,30 @@
+// What the posts feature needs from storage, whatever the storage is. Every post
+// read from a repository carries its author's id and name, fetched with it: a
+// page of posts costs one round trip, never one more per author.
+import type { Cursor } from "../core/pagination.js";
+
+export interface Author {
+  id: string;
+  name: string;
+}
+
+export interface Post {
+  id: string;
+  author: Author;
+  title: string;
+  body: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PostRepository {
+  /** Store a new post; rejects with UnknownAuthorError when its author does not exist. */
+  add(post: Post): Promise<void>;
+  get(id: string): Promise<Post | undefined>;
+  /** Up to `limit` posts newest first, strictly after `after`, of one author if given. */
+  listAfter(after: Cursor | undefined, limit: number, authorId?: string): Promise<Post[]>;
+  /** Store the new title, body and updatedAt; false when the post is gone. */
+  update(post: Post): Promise<boolean>;
+  /** Remove the post; false when there was no such post. */
+  delete(id: string): Promise<boolean>;
+}

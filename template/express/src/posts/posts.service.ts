@@ -1,0 +1,57 @@
+// Use cases of the posts feature; routes call these, storage sits behind the repositories.
+import { randomUUID } from "node:crypto";
+
+import { splitPage, type PageRequest } from "../core/pagination.js";
+import type { UserRepository } from "../users/users.repository.js";
+import { PostNotFoundError, UnknownAuthorError } from "./posts.errors.js";
+import type { Post, PostRepository } from "./posts.repository.js";
+import type { PostCreate, PostUpdate } from "./posts.schema.js";
+
+export async function createPost(posts: PostRepository, users: UserRepository, data: PostCreate): Promise<Post> {
+  const author = await users.get(data.author_id);
+  if (!author) throw new UnknownAuthorError();
+  const now = new Date();
+  const post: Post = {
+    id: randomUUID(),
+    author: { id: author.id, name: author.name },
+    title: data.title,
+    body: data.body,
+    createdAt: now,
+    updatedAt: now,
+  };
+  // The store checks the author again (a foreign key): it may be deleted meanwhile.
+  await posts.add(post);
+  return post;
+}
+
+export async function getPost(posts: PostRepository, id: string): Promise<Post> {
+  const post = await posts.get(id);
+  if (!post) throw new PostNotFoundError();
+  return post;
+}
+
+export async function listPosts(
+  posts: PostRepository,
+  page: PageRequest,
+  authorId: string | undefined,
+): Promise<{ items: Post[]; nextCursor: string | null }> {
+  return splitPage(await posts.listAfter(page.cursor, page.limit + 1, authorId), page.limit);
+}
+
+/** `updatedAt` moves only when something is given; `{}` returns the post unchanged. */
+export async function updatePost(posts: PostRepository, id: string, changes: PostUpdate): Promise<Post> {
+  const post = await getPost(posts, id);
+  if (changes.title === undefined && changes.body === undefined) return post;
+  const updated: Post = {
+    ...post,
+    title: changes.title ?? post.title,
+    body: changes.body ?? post.body,
+    updatedAt: new Date(),
+  };
+  if (!(await posts.update(updated))) throw new PostNotFoundError();
+  return updated;
+}
+
+export async function deletePost(posts: PostRepository, id: string): Promise<void> {
+  if (!(await posts.delete(id))) throw new PostNotFoundError();
+}
