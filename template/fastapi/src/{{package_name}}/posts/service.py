@@ -11,8 +11,10 @@ from .repository import Author, Post, PostRepository
 from .schemas import PostCreate, PostUpdate
 
 
-async def create_post(posts: PostRepository, users: UserRepository, data: PostCreate) -> Post:
-    author = await users.get(data.author_id)
+async def create_post(
+    posts: PostRepository, users: UserRepository, author_id: uuid.UUID, data: PostCreate
+) -> Post:
+    author = await users.get(author_id)
     if author is None:
         raise UnknownAuthorError
     now = utc_now()
