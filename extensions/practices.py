@@ -327,6 +327,138 @@ CATALOGUE: tuple[Practice, ...] = (
         },
     ),
     Practice(
+        id="password-hashing",
+        title="Passwords hashed with Argon2id, never returned or logged; unknown emails cost the same work",
+        task="auth",
+        sources=(SECURITY,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/auth/passwords.py::PasswordHasher",
+                f"{FASTAPI_SRC}/auth/passwords.py::_DUMMY_HASH",
+            ),
+            "express": (
+                "src/auth/passwords.ts::argon2.argon2id",
+                "src/auth/passwords.ts::dummyHash",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/auth/test_tokens_api.py::test_wrong_password_and_unknown_email_get_the_same_401",
+                "tests/auth/test_tokens_api.py::test_the_password_hash_is_never_returned",
+            ),
+            "express": (
+                "test/auth/sessions.test.ts::stores the password as an Argon2id hash",
+                "test/auth/sessions.test.ts::answers an unknown email and a wrong password with the same 401",
+            ),
+        },
+    ),
+    Practice(
+        id="jwt-verification",
+        title="JWTs verified with a pinned algorithm and every claim required (sub, role, iat, exp, iss, aud, jti)",
+        task="auth",
+        sources=(SECURITY,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/auth/tokens.py::_REQUIRED_CLAIMS",
+                f"{FASTAPI_SRC}/auth/tokens.py::read_access_token",
+            ),
+            "express": (
+                "src/auth/tokens.ts::REQUIRED_CLAIMS",
+                "src/auth/tokens.ts::readAccessToken",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/auth/test_tokens_api.py::test_forged_or_stale_access_tokens_are_rejected",
+                "tests/auth/test_tokens_api.py::test_missing_token_is_401_with_www_authenticate",
+            ),
+            "express": (
+                "test/auth/tokens.test.ts::rejects a token signed with alg none",
+                "test/auth/tokens.test.ts::rejects algorithm confusion: HS256 keyed with the RS256 public key",
+                "test/auth/tokens.test.ts::rejects a tampered payload",
+            ),
+        },
+    ),
+    Practice(
+        id="refresh-token-rotation",
+        title="Opaque refresh tokens stored as SHA-256, rotated on use; reuse revokes the whole family",
+        task="auth",
+        sources=(SECURITY,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/auth/store.py::claim_refresh_token",
+                f"{FASTAPI_SRC}/auth/service.py::revoke_family",
+            ),
+            "express": (
+                "src/auth/store.ts::claimRefreshToken",
+                "src/auth/service.ts::revokeFamily",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/auth/test_tokens_api.py::test_refresh_rotates_the_pair",
+                "tests/auth/test_tokens_api.py::test_refresh_token_reuse_revokes_family",
+                "tests/auth/test_tokens_api.py::test_logout_revokes_the_family",
+            ),
+            "express": (
+                "test/auth/sessions.test.ts::rotates: a refresh gives a new pair and retires the old token",
+                "test/auth/sessions.test.ts::revokes the whole family when a replaced refresh token is presented again",
+                "test/auth/sessions.test.ts::signs out with 204 and revokes the family",
+            ),
+        },
+    ),
+    Practice(
+        id="rbac-permission-map",
+        title="One permission map (role to permissions) in one file, applied by every route; others' records are 404",
+        task="auth",
+        sources=(SECURITY,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/auth/permissions.py::PERMISSIONS",
+                f"{FASTAPI_SRC}/auth/dependencies.py::permit",
+            ),
+            "express": (
+                "src/auth/permissions.ts::PERMISSIONS",
+                "src/auth/middleware.ts::permit",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/auth/test_access_api.py::test_rbac_matrix",
+                "tests/auth/test_access_api.py::test_user_b_cannot_read_or_change_user_as_records",
+                "tests/auth/test_access_api.py::test_the_author_is_the_caller",
+            ),
+            "express": (
+                "test/auth/access.test.ts::RBAC over HTTP",
+                "test/auth/access.test.ts::lets only the author or an admin change or delete a post (BOLA)",
+                "test/auth/access.test.ts::refuses an author_id when writing or changing a post",
+            ),
+        },
+    ),
+    Practice(
+        id="login-rate-limit",
+        title="Failed sign-ins limited per email and client (429 + Retry-After), counted in Redis with cache",
+        task="auth",
+        sources=(SECURITY,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/auth/attempts.py::AttemptCounter",
+                f"{FASTAPI_SRC}/auth/errors.py::TooManyAttemptsError",
+            ),
+            "express": (
+                "src/auth/attempts.ts::AttemptCounter",
+                "src/auth/errors.ts::TooManyAttemptsError",
+            ),
+        },
+        verified_by={
+            "fastapi": ("tests/auth/test_tokens_api.py::test_failed_sign_ins_are_limited_with_retry_after",),
+            "express": (
+                "test/auth/sessions.test.ts::answers 429 with Retry-After after too many failures for one email",
+                "test/auth/sessions.test.ts::resets the count after a successful sign-in",
+            ),
+        },
+    ),
+    Practice(
         id="secrets-from-env",
         title="Secrets only in the git-ignored .env, generated per project; missing, short or "
         "placeholder secrets are refused at start-up",

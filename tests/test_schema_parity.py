@@ -1,6 +1,7 @@
 """Both stacks' migrations build the same PostgreSQL schema (DESIGN.md §3).
 
-Renders FastAPI and Express with [api, database], migrates each into a fresh
+Renders FastAPI and Express with [api, database] and with [api, database, auth],
+migrates each into a fresh
 database of its own (alembic / node-pg-migrate), then compares what PostgreSQL
 itself reports: tables, columns, constraints and indexes. The migration
 bookkeeping tables (alembic_version, pgmigrations) are the only difference allowed.
@@ -99,9 +100,19 @@ def describe_schema(database_url: str) -> dict[str, list[str]]:
     }
 
 
-def test_both_stacks_migrate_to_the_same_schema(copie: Copie, databases: dict[str, str]) -> None:
-    fastapi = render(copie, framework="fastapi", tasks=["api", "database"])
-    express = render(copie, framework="express", tasks=["api", "database"])
+@pytest.mark.parametrize(
+    ("tasks", "tables"),
+    [
+        (["api", "database"], ["posts", "users"]),
+        (["api", "database", "auth"], ["posts", "refresh_tokens", "users"]),
+    ],
+    ids=["database", "auth"],
+)
+def test_both_stacks_migrate_to_the_same_schema(
+    copie: Copie, databases: dict[str, str], tasks: list[str], tables: list[str]
+) -> None:
+    fastapi = render(copie, framework="fastapi", tasks=tasks)
+    express = render(copie, framework="express", tasks=tasks)
     assert fastapi != express
 
     migrate_fastapi(fastapi, databases["fastapi"])
@@ -109,6 +120,6 @@ def test_both_stacks_migrate_to_the_same_schema(copie: Copie, databases: dict[st
 
     expected = describe_schema(databases["fastapi"])
     actual = describe_schema(databases["express"])
-    assert expected["tables"] == ["posts", "users"]
+    assert expected["tables"] == tables
     for aspect in CATALOGUE:
         assert actual[aspect] == expected[aspect], f"{aspect} differ between the FastAPI and Express schemas"

@@ -21,6 +21,7 @@ export function accessLog(logger: Logger): RequestHandler {
           status: res.statusCode,
           duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
           request_id: res.locals.requestId,
+          ...(typeof res.locals.userId === "string" ? { user_id: res.locals.userId } : {}),
           ...(res.writableFinished ? {} : { aborted: true }),
         },
         "request",

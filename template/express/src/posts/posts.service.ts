@@ -7,8 +7,14 @@ import { PostNotFoundError, UnknownAuthorError } from "./posts.errors.js";
 import type { Post, PostRepository } from "./posts.repository.js";
 import type { PostCreate, PostUpdate } from "./posts.schema.js";
 
-export async function createPost(posts: PostRepository, users: UserRepository, data: PostCreate): Promise<Post> {
-  const author = await users.get(data.author_id);
+/** A post by `authorId`: the caller with auth, the body's author_id without. */
+export async function createPost(
+  posts: PostRepository,
+  users: UserRepository,
+  authorId: string,
+  data: Pick<PostCreate, "title" | "body">,
+): Promise<Post> {
+  const author = await users.get(authorId);
   if (!author) throw new UnknownAuthorError();
   const now = new Date();
   const post: Post = {

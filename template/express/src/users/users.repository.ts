@@ -15,8 +15,11 @@ export interface User {
 }
 
 export interface UserRepository {
-  /** Store a new user; rejects with EmailTakenError when the email is already used. */
-  add(user: User): Promise<void>;
+  /**
+   * Store a new user; rejects with EmailTakenError when the email is already used.
+   * `passwordHash` is given only with the auth task, whose storage is PostgreSQL.
+   */
+  add(user: User, passwordHash?: string): Promise<void>;
   get(id: string): Promise<User | undefined>;
   /** Up to `limit` users newest first, strictly after `after` when given. */
   listAfter(after: Cursor | undefined, limit: number): Promise<User[]>;

@@ -6,12 +6,15 @@ import { UserNotFoundError } from "./users.errors.js";
 import type { User, UserRepository } from "./users.repository.js";
 import type { UserCreate } from "./users.schema.js";
 
-/** A new `user`-role account; rejects with EmailTakenError when the address is in use. */
-export async function registerUser(users: UserRepository, data: UserCreate): Promise<User> {
+/**
+ * A new `user`-role account; rejects with EmailTakenError when the address is in use.
+ * With auth, `passwordHash` is stored with it.
+ */
+export async function registerUser(users: UserRepository, data: UserCreate, passwordHash?: string): Promise<User> {
   const user: User = { id: randomUUID(), email: data.email, name: data.name, role: "user", createdAt: new Date() };
   // No look-up first: the unique email is enforced by the store itself, so two
   // concurrent sign-ups cannot both pass a check and then both insert.
-  await users.add(user);
+  await (passwordHash === undefined ? users.add(user) : users.add(user, passwordHash));
   return user;
 }
 

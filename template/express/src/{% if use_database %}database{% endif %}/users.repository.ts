@@ -22,17 +22,18 @@ function toUser(row: UserRow): User {
 }
 
 export class PostgresUserRepository implements UserRepository {
-  constructor(private readonly pool: pg.Pool) {}
+  /** `pool` may be a transaction's client. */
+  constructor(private readonly pool: Pick<pg.Pool, "query">) {}
 
-  async add(user: User): Promise<void> {
+  async add(user: User, passwordHash?: string): Promise<void> {
+    // One statement: with auth, an account never exists without its password hash.
+    const columns = passwordHash === undefined ? "" : ", password_hash";
+    const values = passwordHash === undefined ? [] : [passwordHash];
     try {
-      await this.pool.query("INSERT INTO users (id, email, name, role, created_at) VALUES ($1, $2, $3, $4, $5)", [
-        user.id,
-        user.email,
-        user.name,
-        user.role,
-        user.createdAt,
-      ]);
+      await this.pool.query(
+        `INSERT INTO users (id, email, name, role, created_at${columns}) VALUES ($1, $2, $3, $4, $5${values.length ? ", $6" : ""})`,
+        [user.id, user.email, user.name, user.role, user.createdAt, ...values],
+      );
     } catch (err) {
       if (violatesUnique(err, EMAIL_KEY)) throw new EmailTakenError();
       throw err;

@@ -1,29 +1,13 @@
 """Counting failed sign-ins per email and client, in fixed one-minute windows.
 
-``AttemptCounter`` is the one interface. ``MemoryAttemptCounter`` keeps the counts in
-this process, right for a single instance; with the cache task, ``redis_attempts.py``
-keeps them in Redis, shared by every instance.
+``AttemptCounter`` applies the limit over any ``WindowCounter`` (``core/windows.py``):
+``MemoryAttemptCounter`` counts in this process, right for a single instance; with the
+cache task, ``redis_attempts.py`` counts in Redis, shared by every instance.
 """
 
 import hashlib
-import math
-import time
-from typing import Protocol
 
-WINDOW_SECONDS = 60
-# Past this many keys, finished windows are dropped on the next failure.
-_PRUNE_ABOVE = 10_000
-
-
-class AttemptCounter(Protocol):
-    async def blocked_for(self, key: str) -> int:
-        """Seconds until ``key`` may try again; 0 when it may try now."""
-
-    async def fail(self, key: str) -> None:
-        """Count one failed attempt of ``key``."""
-
-    async def reset(self, key: str) -> None:
-        """Forget ``key``'s failures (after a successful sign-in)."""
+from ..core.windows import MemoryWindowCounter, WindowCounter
 
 
 def hashed(key: str) -> str:
@@ -31,31 +15,25 @@ def hashed(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-class MemoryAttemptCounter:
-    def __init__(self, limit: int) -> None:
+class AttemptCounter:
+    def __init__(self, windows: WindowCounter, limit: int) -> None:
+        self.windows = windows
         self.limit = limit
-        # digest -> (window start, failures in that window)
-        self._windows: dict[str, tuple[float, int]] = {}
-
-    def _current(self, key: str) -> tuple[float, int]:
-        start, count = self._windows.get(hashed(key), (0.0, 0))
-        if time.monotonic() - start >= WINDOW_SECONDS:
-            return time.monotonic(), 0
-        return start, count
 
     async def blocked_for(self, key: str) -> int:
-        start, count = self._current(key)
-        if count < self.limit:
-            return 0
-        return max(1, math.ceil(start + WINDOW_SECONDS - time.monotonic()))
+        """Seconds until ``key`` may try again; 0 when it may try now."""
+        window = await self.windows.peek(hashed(key))
+        return 0 if window.hits < self.limit else window.reset_seconds
 
     async def fail(self, key: str) -> None:
-        start, count = self._current(key)
-        self._windows[hashed(key)] = (start, count + 1)
-        # Keeps memory bounded under a flood of distinct keys.
-        if len(self._windows) > _PRUNE_ABOVE:
-            now = time.monotonic()
-            self._windows = {k: v for k, v in self._windows.items() if now - v[0] < WINDOW_SECONDS}
+        """Count one failed attempt of ``key``."""
+        await self.windows.hit(hashed(key))
 
     async def reset(self, key: str) -> None:
-        self._windows.pop(hashed(key), None)
+        """Forget ``key``'s failures (after a successful sign-in)."""
+        await self.windows.clear(hashed(key))
+
+
+class MemoryAttemptCounter(AttemptCounter):
+    def __init__(self, limit: int) -> None:
+        super().__init__(MemoryWindowCounter(), limit)

@@ -1,4 +1,4 @@
-"""Redis settings: the connection URL and the pool size."""
+"""Redis settings: the connection URL, the pool size and how long cached reads live."""
 
 from urllib.parse import urlsplit
 
@@ -16,6 +16,7 @@ class CacheSettings(BaseSettings):
     # repr=False: the URL may carry the Redis password.
     redis_url: str = Field(repr=False)
     redis_pool_size: int = Field(default=10, ge=1, le=1000)
+    cache_ttl_seconds: int = Field(default=60, ge=1)
 
     @field_validator("redis_url")
     @classmethod

@@ -35,6 +35,20 @@ def _with_author() -> Select[PostRow]:
     return select(PostRow).options(joinedload(PostRow.author))
 
 
+def page_query(
+    after: Cursor | None, limit: int, *, author_id: uuid.UUID | None = None
+) -> Select[PostRow]:
+    """One page of posts with their authors: a keyset query on the (created_at, id) indexes."""
+    query = _with_author().order_by(PostRow.created_at.desc(), PostRow.id.desc()).limit(limit)
+    if author_id is not None:
+        query = query.where(PostRow.author_id == author_id)
+    if after is not None:
+        # A row comparison, which the (…, created_at DESC, id DESC) indexes answer.
+        key = tuple_(PostRow.created_at, PostRow.id)
+        query = query.where(key < tuple_(after.created_at, after.id))
+    return query
+
+
 class PostgresPostRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -65,13 +79,7 @@ class PostgresPostRepository:
     async def list_after(
         self, after: Cursor | None, limit: int, *, author_id: uuid.UUID | None = None
     ) -> list[Post]:
-        query = _with_author().order_by(PostRow.created_at.desc(), PostRow.id.desc()).limit(limit)
-        if author_id is not None:
-            query = query.where(PostRow.author_id == author_id)
-        if after is not None:
-            # A row comparison, which the (…, created_at DESC, id DESC) indexes answer.
-            key = tuple_(PostRow.created_at, PostRow.id)
-            query = query.where(key < tuple_(after.created_at, after.id))
+        query = page_query(after, limit, author_id=author_id)
         return [to_post(row) for row in await self.session.scalars(query)]
 
     async def update(self, post: Post) -> bool:

@@ -1,0 +1,43 @@
+// `create-admin`: create the first administrator, or promote an existing account.
+import { randomUUID } from "node:crypto";
+
+import type pg from "pg";
+
+import { withTransaction } from "../database/transaction.js";
+import { PostgresUserRepository } from "../database/users.repository.js";
+import { UserCreate } from "../users/users.schema.js";
+import { hashPassword } from "./passwords.js";
+import { findByEmail, updateAccount } from "./store.js";
+
+/** The email or password cannot be used; the message says why. */
+export class AdminError extends Error {
+  override readonly name = "AdminError";
+}
+
+/** Promote the account with this email (its password unchanged), or create it. */
+export async function createAdmin(pool: pg.Pool, email: string, password: string): Promise<"created" | "promoted"> {
+  const checked = UserCreate.safeParse({ email, name: "Administrator", password });
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const field = issue?.path[0] === "password" ? "ADMIN_PASSWORD" : "email";
+    throw new AdminError(`${field}: ${issue?.message ?? "is invalid"}`);
+  }
+  const data = checked.data;
+  const passwordHash = await hashPassword(data.password);
+  return withTransaction(pool, async (client) => {
+    const found = await findByEmail(client, data.email);
+    if (found) {
+      await updateAccount(client, found[0].id, { role: "admin" });
+      return "promoted";
+    }
+    const user = {
+      id: randomUUID(),
+      email: data.email,
+      name: data.name,
+      role: "admin" as const,
+      createdAt: new Date(),
+    };
+    await new PostgresUserRepository(client).add(user, passwordHash);
+    return "created";
+  });
+}

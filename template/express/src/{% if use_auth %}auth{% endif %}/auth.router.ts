@@ -1,0 +1,68 @@
+// /auth (sign in, refresh, sign out) and /users/me (the caller's own account).
+import express, { Router, type Request } from "express";
+
+import { methodNotAllowed } from "../core/problem.js";
+import { parseInput, parseRequest } from "../core/validation.js";
+import { toUserPublic } from "../users/users.schema.js";
+import { authenticate, caller } from "./middleware.js";
+import { AccountUpdate, Credentials, RefreshRequest } from "./schemas.js";
+import { refresh, signIn, signOut, updateAccount, type AuthServices } from "./service.js";
+
+const FORM = "application/x-www-form-urlencoded";
+
+/** JSON `{email, password}`, or the OAuth2 password form (`username`, `password`). */
+function readCredentials(req: Request): Credentials {
+  if (req.is(FORM)) {
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    return parseInput(Credentials, { email: form.username, password: form.password }, "body");
+  }
+  return parseInput(Credentials, req.body, "body");
+}
+type Credentials = ReturnType<typeof Credentials.parse>;
+
+export function createAuthRouter(auth: AuthServices, bodyLimit: string): Router {
+  const router = Router();
+  router
+    .route("/token")
+    .post(express.urlencoded({ extended: false, limit: bodyLimit }), async (req, res) => {
+      // Sign in: an access token and a refresh token of a new session.
+      const credentials = readCredentials(req);
+      const client = req.socket.remoteAddress ?? "unknown";
+      res.json(await signIn(auth, credentials.email, credentials.password, client));
+    })
+    .all(methodNotAllowed("POST"));
+  router
+    .route("/refresh")
+    .post(async (req, res) => {
+      // A new pair for a refresh token, which stops working; reusing it ends the session.
+      const { body } = parseRequest(req, { body: RefreshRequest });
+      res.json(await refresh(auth, body.refresh_token));
+    })
+    .all(methodNotAllowed("POST"));
+  router
+    .route("/logout")
+    .post(async (req, res) => {
+      const { body } = parseRequest(req, { body: RefreshRequest });
+      await signOut(auth, body.refresh_token);
+      res.status(204).end();
+    })
+    .all(methodNotAllowed("POST"));
+  return router;
+}
+
+export function createAccountRouter(auth: AuthServices): Router {
+  const router = Router();
+  router
+    .route("/")
+    .all(authenticate(auth))
+    .get((_req, res) => {
+      res.json(toUserPublic(caller(res)));
+    })
+    .patch(async (req, res) => {
+      // Change your name and/or password.
+      const { body } = parseRequest(req, { body: AccountUpdate });
+      res.json(toUserPublic(await updateAccount(auth, caller(res), body)));
+    })
+    .all(methodNotAllowed("GET", "PATCH"));
+  return router;
+}

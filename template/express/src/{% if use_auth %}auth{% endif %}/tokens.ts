@@ -1,0 +1,84 @@
+// Access tokens (signed JWTs) and refresh tokens (opaque random strings).
+// A refresh token is not a JWT at all, so it can never pass as an access token;
+// the server keeps only its SHA-256 digest (store.ts), useless to a database thief.
+import { createHash, createPrivateKey, createPublicKey, randomBytes, randomUUID, type KeyObject } from "node:crypto";
+
+import { jwtVerify, SignJWT } from "jose";
+
+import type { Config } from "../config.js";
+import { uuidString } from "../core/validation.js";
+import { InvalidTokenError } from "./errors.js";
+
+const REQUIRED_CLAIMS = ["sub", "role", "iat", "exp", "iss", "aud", "jti"];
+
+type Key = KeyObject | Uint8Array;
+
+export interface AccessClaims {
+  userId: string;
+  role: string;
+}
+
+/** The signing and verifying keys, prepared once at start-up. */
+export class TokenKeys {
+  private constructor(
+    readonly config: Config,
+    readonly signing: Key,
+    readonly verifying: Key,
+  ) {}
+
+  static load(config: Config): TokenKeys {
+    if (config.jwtAlgorithm.startsWith("HS")) {
+      const secret = new TextEncoder().encode(config.jwtSecret);
+      return new TokenKeys(config, secret, secret);
+    }
+    // loadConfig has already checked that both PEM keys are present.
+    return new TokenKeys(
+      config,
+      createPrivateKey(config.jwtPrivateKey ?? ""),
+      createPublicKey(config.jwtPublicKey ?? ""),
+    );
+  }
+}
+
+export function issueAccessToken(keys: TokenKeys, userId: string, role: string): Promise<string> {
+  const { config } = keys;
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ role })
+    .setProtectedHeader({ alg: config.jwtAlgorithm, typ: "JWT" })
+    .setSubject(userId)
+    .setIssuedAt(now)
+    .setExpirationTime(now + config.accessTokenTtlSeconds)
+    .setIssuer(config.jwtIssuer)
+    .setAudience(config.jwtAudience)
+    .setJti(randomUUID())
+    .sign(keys.signing);
+}
+
+/** The verified claims; InvalidTokenError for anything else, whatever the reason. */
+export async function readAccessToken(keys: TokenKeys, token: string): Promise<AccessClaims> {
+  const { config } = keys;
+  try {
+    const { payload } = await jwtVerify(token, keys.verifying, {
+      // Pinned: the token's own header never chooses the algorithm ("none", or
+      // HS256 keyed with the public key, are refused here).
+      algorithms: [config.jwtAlgorithm],
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      requiredClaims: REQUIRED_CLAIMS,
+    });
+    const userId = uuidString.safeParse(payload.sub);
+    if (!userId.success || typeof payload.role !== "string") throw new InvalidTokenError();
+    return { userId: userId.data, role: payload.role };
+  } catch {
+    throw new InvalidTokenError();
+  }
+}
+
+export function newRefreshToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** What the server stores: enough to find the token, not to present it. */
+export function digest(refreshToken: string): string {
+  return createHash("sha256").update(refreshToken, "utf8").digest("hex");
+}

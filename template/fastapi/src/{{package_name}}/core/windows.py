@@ -1,0 +1,66 @@
+"""Counting events per key in fixed windows: the one interface behind every limit.
+
+``WindowCounter`` is the interface. ``MemoryWindowCounter`` keeps the counts in this
+process, right for a single instance; with the cache task, ``cache/windows.py`` keeps
+them in Redis, shared by every instance. Sign-in attempts and the request rate limit
+both count through it.
+"""
+
+import math
+import time
+from typing import NamedTuple, Protocol
+
+WINDOW_SECONDS = 60
+# Past this many keys, finished windows are dropped on the next hit.
+_PRUNE_ABOVE = 10_000
+
+
+class Window(NamedTuple):
+    hits: int
+    # Whole seconds until the window ends and the count starts again from 0.
+    reset_seconds: int
+
+
+class WindowCounter(Protocol):
+    async def peek(self, key: str) -> Window:
+        """The current window of ``key``, without counting."""
+
+    async def hit(self, key: str) -> Window:
+        """Count one event of ``key``; the window as it is after counting it."""
+
+    async def clear(self, key: str) -> None:
+        """Forget ``key``'s count."""
+
+
+class MemoryWindowCounter:
+    def __init__(self, window_seconds: int = WINDOW_SECONDS) -> None:
+        self.window_seconds = window_seconds
+        # key -> (window start, events in that window)
+        self._windows: dict[str, tuple[float, int]] = {}
+
+    def _current(self, key: str, now: float) -> tuple[float, int]:
+        start, count = self._windows.get(key, (now, 0))
+        if now - start >= self.window_seconds:
+            return now, 0
+        return start, count
+
+    def _window(self, start: float, count: int, now: float) -> Window:
+        return Window(count, max(1, math.ceil(start + self.window_seconds - now)))
+
+    async def peek(self, key: str) -> Window:
+        now = time.monotonic()
+        return self._window(*self._current(key, now), now)
+
+    async def hit(self, key: str) -> Window:
+        now = time.monotonic()
+        start, count = self._current(key, now)
+        self._windows[key] = (start, count + 1)
+        # Keeps memory bounded under a flood of distinct keys.
+        if len(self._windows) > _PRUNE_ABOVE:
+            self._windows = {
+                k: v for k, v in self._windows.items() if now - v[0] < self.window_seconds
+            }
+        return self._window(start, count + 1, now)
+
+    async def clear(self, key: str) -> None:
+        self._windows.pop(key, None)
