@@ -8,19 +8,10 @@ them to ``.copier-answers.yml``.
 from __future__ import annotations
 
 import secrets
-import sys
-from pathlib import Path
 from typing import Any
 
 from copier_template_extensions import ContextHook
 from jinja2 import Environment
-
-# Copier loads this file by path, outside any package: make the template root
-# importable so the sibling modules can be shared.
-if str(_ROOT := Path(__file__).resolve().parent.parent) not in sys.path:
-    sys.path.insert(0, str(_ROOT))
-
-from extensions.naming import pascal
 
 
 class DerivedValuesHook(ContextHook):
@@ -37,7 +28,5 @@ class DerivedValuesHook(ContextHook):
         if isinstance(tasks, list):
             for task in ("database", "auth", "cache", "optimize"):
                 context[f"use_{task}"] = task in tasks
-        if "project_name" in context:
-            context["class_prefix"] = pascal(str(context["project_name"]))
         if context.get("_copier_phase") == "render":
             context.update(self._secrets)
