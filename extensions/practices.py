@@ -237,7 +237,7 @@ CATALOGUE: tuple[Practice, ...] = (
                 f"{FASTAPI_SRC}/health/router.py::CHECK_TIMEOUT_SECONDS",
             ),
             "express": (
-                "src/database/pool.ts::pingDatabase",
+                "src/database/pool.ts::checkDatabase",
                 "src/health/health.router.ts::checkReadiness",
             ),
         },
@@ -264,7 +264,7 @@ CATALOGUE: tuple[Practice, ...] = (
             ),
             "express": (
                 "src/core/retry.ts::retry",
-                "src/database/pool.ts::connectDatabase",
+                "src/database/pool.ts::openDatabase",
             ),
         },
         verified_by={

@@ -1,8 +1,7 @@
 // `create-admin`: create the first administrator, or promote an existing account.
 import { randomUUID } from "node:crypto";
 
-import type pg from "pg";
-
+import type { Db } from "../database/db.js";
 import { withTransaction } from "../database/transaction.js";
 import { PostgresUserRepository } from "../database/users.repository.js";
 import { UserCreate } from "../users/users.schema.js";
@@ -15,7 +14,7 @@ export class AdminError extends Error {
 }
 
 /** Promote the account with this email (its password unchanged), or create it. */
-export async function createAdmin(pool: pg.Pool, email: string, password: string): Promise<"created" | "promoted"> {
+export async function createAdmin(db: Db, email: string, password: string): Promise<"created" | "promoted"> {
   const checked = UserCreate.safeParse({ email, name: "Administrator", password });
   if (!checked.success) {
     const issue = checked.error.issues[0];
@@ -24,10 +23,10 @@ export async function createAdmin(pool: pg.Pool, email: string, password: string
   }
   const data = checked.data;
   const passwordHash = await hashPassword(data.password);
-  return withTransaction(pool, async (client) => {
-    const found = await findByEmail(client, data.email);
+  return withTransaction(db, async (trx) => {
+    const found = await findByEmail(trx, data.email);
     if (found) {
-      await updateAccount(client, found[0].id, { role: "admin" });
+      await updateAccount(trx, found[0].id, { role: "admin" });
       return "promoted";
     }
     const user = {
@@ -37,7 +36,7 @@ export async function createAdmin(pool: pg.Pool, email: string, password: string
       role: "admin" as const,
       createdAt: new Date(),
     };
-    await new PostgresUserRepository(client).add(user, passwordHash);
+    await new PostgresUserRepository(trx).add(user, passwordHash);
     return "created";
   });
 }

@@ -32,7 +32,7 @@ export function authenticate(auth: AuthServices): RequestHandler {
     if (!token) throw new NotAuthenticatedError();
     const claims = await readAccessToken(auth.keys, token);
     // The role comes from the database, not the token: a demotion applies at once.
-    const user = await getAccount(auth.pool, claims.userId);
+    const user = await getAccount(auth.db, claims.userId);
     if (!user) throw new InvalidTokenError();
     res.locals.caller = user;
     res.locals.userId = user.id;

@@ -1,8 +1,7 @@
 // Use cases of auth: sign in, refresh, sign out, change one's own account.
 import { randomUUID } from "node:crypto";
 
-import type pg from "pg";
-
+import type { Db } from "../database/db.js";
 import { withTransaction } from "../database/transaction.js";
 import type { User } from "../users/users.repository.js";
 import type { AttemptCounter } from "./attempts.js";
@@ -13,7 +12,7 @@ import * as store from "./store.js";
 import { digest, issueAccessToken, newRefreshToken, type TokenKeys } from "./tokens.js";
 
 export interface AuthServices {
-  pool: pg.Pool;
+  db: Db;
   keys: TokenKeys;
   attempts: AttemptCounter;
 }
@@ -24,7 +23,7 @@ export async function signIn(auth: AuthServices, email: string, password: string
   const key = `${address}|${client}`;
   const wait = await auth.attempts.blockedFor(key);
   if (wait > 0) throw new TooManyAttemptsError(wait);
-  const found = await store.findByEmail(auth.pool, address);
+  const found = await store.findByEmail(auth.db, address);
   // Verified even when the user is unknown (against a dummy hash): the same work and
   // the same answer, so the response time does not tell which emails have accounts.
   if (!(await verifyPassword(found?.[1], password)) || !found) {
@@ -32,23 +31,23 @@ export async function signIn(auth: AuthServices, email: string, password: string
     throw new InvalidCredentialsError();
   }
   await auth.attempts.reset(key);
-  return withTransaction(auth.pool, (client) => issue(client, auth.keys, found[0], randomUUID()));
+  return withTransaction(auth.db, (trx) => issue(trx, auth.keys, found[0], randomUUID()));
 }
 
 /** Replace the refresh token with a new pair; a replayed one revokes its family. */
 export async function refresh(auth: AuthServices, refreshToken: string): Promise<TokenPair> {
-  const outcome = await withTransaction(auth.pool, async (client) => {
-    const found = await store.claimRefreshToken(client, digest(refreshToken));
+  const outcome = await withTransaction(auth.db, async (trx) => {
+    const found = await store.claimRefreshToken(trx, digest(refreshToken));
     if (!found) return undefined;
     if (found.revoked) {
       // Returned, not thrown: the revocation must be committed before the 401.
-      await store.revokeFamily(client, found.familyId);
+      await store.revokeFamily(trx, found.familyId);
       return undefined;
     }
     if (found.expiresAt <= new Date()) throw new InvalidRefreshTokenError();
-    const user = await store.getAccount(client, found.userId);
+    const user = await store.getAccount(trx, found.userId);
     if (!user) throw new InvalidRefreshTokenError();
-    return issue(client, auth.keys, user, found.familyId);
+    return issue(trx, auth.keys, user, found.familyId);
   });
   if (!outcome) throw new InvalidRefreshTokenError();
   return outcome;
@@ -56,23 +55,23 @@ export async function refresh(auth: AuthServices, refreshToken: string): Promise
 
 /** Revoke the token's whole family; an unknown token is already signed out. */
 export async function signOut(auth: AuthServices, refreshToken: string): Promise<void> {
-  await withTransaction(auth.pool, async (client) => {
-    const found = await store.claimRefreshToken(client, digest(refreshToken));
-    if (found) await store.revokeFamily(client, found.familyId);
+  await withTransaction(auth.db, async (trx) => {
+    const found = await store.claimRefreshToken(trx, digest(refreshToken));
+    if (found) await store.revokeFamily(trx, found.familyId);
   });
 }
 
 export async function updateAccount(auth: AuthServices, user: User, data: AccountUpdate): Promise<User> {
   const passwordHash = data.password === undefined ? undefined : await hashPassword(data.password);
-  await store.updateAccount(auth.pool, user.id, { name: data.name, passwordHash });
-  return (await store.getAccount(auth.pool, user.id)) ?? user;
+  await store.updateAccount(auth.db, user.id, { name: data.name, passwordHash });
+  return (await store.getAccount(auth.db, user.id)) ?? user;
 }
 
-async function issue(client: store.Queryable, keys: TokenKeys, user: User, familyId: string): Promise<TokenPair> {
+async function issue(db: Db, keys: TokenKeys, user: User, familyId: string): Promise<TokenPair> {
   const { config } = keys;
   const refreshToken = newRefreshToken();
   const now = new Date();
-  await store.addRefreshToken(client, {
+  await store.addRefreshToken(db, {
     tokenHash: digest(refreshToken),
     familyId,
     userId: user.id,

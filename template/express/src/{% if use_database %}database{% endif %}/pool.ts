@@ -36,7 +36,7 @@ export function createPool(settings: PoolSettings, logger: Logger): pg.Pool {
 }
 
 /** The readiness check: one round trip through the pool. */
-export async function pingDatabase(pool: pg.Pool): Promise<void> {
+export async function checkDatabase(pool: pg.Pool): Promise<void> {
   await pool.query("SELECT 1");
 }
 
@@ -47,10 +47,10 @@ export function describeDatabase(databaseUrl: string): string {
 }
 
 /** Start-up: wait for PostgreSQL with backoff, or fail with a message naming it. */
-export async function connectDatabase(pool: pg.Pool, logger: Logger, options: RetryOptions = {}): Promise<void> {
+export async function openDatabase(pool: pg.Pool, logger: Logger, options: RetryOptions = {}): Promise<void> {
   const target = describeDatabase(pool.options.connectionString ?? "postgresql://localhost/");
   try {
-    await retry(() => pingDatabase(pool), {
+    await retry(() => checkDatabase(pool), {
       onRetry: (err, attempt, delayMs) => {
         logger.warn(
           { attempt, delay_ms: delayMs, reason: describeError(err) },

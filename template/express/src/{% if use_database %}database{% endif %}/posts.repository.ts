@@ -1,17 +1,12 @@
 // The posts repository over PostgreSQL. Every read joins the author in the same
 // statement: a page of posts with their authors is one query whatever its size.
-import type pg from "pg";
-
 import type { Cursor } from "../core/pagination.js";
 import { UnknownAuthorError } from "../posts/posts.errors.js";
 import type { Post, PostRepository } from "../posts/posts.repository.js";
+import type { Db } from "./db.js";
 import { violatesForeignKey } from "./errors.js";
 
 const AUTHOR_FKEY = "posts_author_id_fkey";
-
-const SELECT_WITH_AUTHOR = `
-  SELECT p.id, p.title, p.body, p.created_at, p.updated_at, u.id AS author_id, u.name AS author_name
-  FROM posts p JOIN users u ON u.id = p.author_id`;
 
 interface PostRow {
   id: string;
@@ -34,16 +29,48 @@ function toPost(row: PostRow): Post {
   };
 }
 
+function withAuthor(db: Db) {
+  return db
+    .selectFrom("posts as p")
+    .innerJoin("users as u", "u.id", "p.author_id")
+    .select([
+      "p.id",
+      "p.title",
+      "p.body",
+      "p.created_at",
+      "p.updated_at",
+      "u.id as author_id",
+      "u.name as author_name",
+    ]);
+}
+
+/** One page of posts with their authors: a keyset query on the (…, created_at, id) indexes. */
+export function pageQuery(db: Db, after: Cursor | undefined, limit: number, authorId?: string) {
+  let query = withAuthor(db).orderBy("p.created_at", "desc").orderBy("p.id", "desc").limit(limit);
+  if (authorId !== undefined) query = query.where("p.author_id", "=", authorId);
+  if (after) {
+    // A row comparison, which the (…, created_at DESC, id DESC) indexes answer.
+    query = query.where((eb) => eb(eb.refTuple("p.created_at", "p.id"), "<", eb.tuple(after.createdAt, after.id)));
+  }
+  return query;
+}
+
 export class PostgresPostRepository implements PostRepository {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly db: Db) {}
 
   async add(post: Post): Promise<void> {
     try {
-      await this.pool.query(
-        `INSERT INTO posts (id, author_id, title, body, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [post.id, post.author.id, post.title, post.body, post.createdAt, post.updatedAt],
-      );
+      await this.db
+        .insertInto("posts")
+        .values({
+          id: post.id,
+          author_id: post.author.id,
+          title: post.title,
+          body: post.body,
+          created_at: post.createdAt,
+          updated_at: post.updatedAt,
+        })
+        .execute();
     } catch (err) {
       // The author was deleted between the service's look-up and this insert.
       if (violatesForeignKey(err, AUTHOR_FKEY)) throw new UnknownAuthorError();
@@ -52,36 +79,26 @@ export class PostgresPostRepository implements PostRepository {
   }
 
   async get(id: string): Promise<Post | undefined> {
-    const result = await this.pool.query<PostRow>(`${SELECT_WITH_AUTHOR} WHERE p.id = $1`, [id]);
-    const row = result.rows[0];
+    const row: PostRow | undefined = await withAuthor(this.db).where("p.id", "=", id).executeTakeFirst();
     return row && toPost(row);
   }
 
   async listAfter(after: Cursor | undefined, limit: number, authorId?: string): Promise<Post[]> {
-    // A row comparison, which the (…, created_at DESC, id DESC) indexes answer.
-    const result = await this.pool.query<PostRow>(
-      `${SELECT_WITH_AUTHOR}
-       WHERE ($1::uuid IS NULL OR p.author_id = $1::uuid)
-         AND ($2::timestamptz IS NULL OR (p.created_at, p.id) < ($2::timestamptz, $3::uuid))
-       ORDER BY p.created_at DESC, p.id DESC
-       LIMIT $4`,
-      [authorId ?? null, after?.createdAt ?? null, after?.id ?? null, limit],
-    );
-    return result.rows.map(toPost);
+    const rows: PostRow[] = await pageQuery(this.db, after, limit, authorId).execute();
+    return rows.map(toPost);
   }
 
   async update(post: Post): Promise<boolean> {
-    const result = await this.pool.query("UPDATE posts SET title = $2, body = $3, updated_at = $4 WHERE id = $1", [
-      post.id,
-      post.title,
-      post.body,
-      post.updatedAt,
-    ]);
-    return result.rowCount === 1;
+    const result = await this.db
+      .updateTable("posts")
+      .set({ title: post.title, body: post.body, updated_at: post.updatedAt })
+      .where("id", "=", post.id)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async delete(id: string): Promise<boolean> {
-    const result = await this.pool.query("DELETE FROM posts WHERE id = $1", [id]);
-    return result.rowCount === 1;
+    const result = await this.db.deleteFrom("posts").where("id", "=", id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
   }
 }

@@ -1,26 +1,13 @@
-import type pg from "pg";
+import type { Transaction } from "kysely";
+
+import type { Db } from "./db.js";
+import type { Database } from "./schema.js";
 
 /**
  * Run `work` inside one transaction on one pooled connection: COMMIT when it
- * resolves, ROLLBACK when it throws (then rethrow). A connection whose rollback
- * fails is destroyed rather than returned to the pool.
+ * resolves, ROLLBACK when it throws (then rethrow). Kysely discards a connection
+ * whose rollback fails rather than returning it to the pool.
  */
-export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (err) {
-    try {
-      await client.query("ROLLBACK");
-    } catch (rollbackError) {
-      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-    }
-    throw err;
-  } finally {
-    client.release(broken);
-  }
+export function withTransaction<T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(work);
 }

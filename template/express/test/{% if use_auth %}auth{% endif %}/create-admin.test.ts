@@ -19,7 +19,7 @@ afterAll(async () => {
 describe("create-admin", () => {
   it("creates an administrator who can sign in", async () => {
     const email = uniqueEmail();
-    expect(await createAdmin(testApp.deps.pool, `  ${email.toUpperCase()} `, PASSWORD)).toBe("created");
+    expect(await createAdmin(testApp.db, `  ${email.toUpperCase()} `, PASSWORD)).toBe("created");
     const response = await signIn(testApp.app, email);
     expect(response.status).toBe(200);
     const token = (response.body as { access_token: string }).access_token;
@@ -29,14 +29,14 @@ describe("create-admin", () => {
 
   it("promotes an existing account, keeping its password", async () => {
     const account = await makeAccount(testApp);
-    expect(await createAdmin(testApp.deps.pool, account.email, "another password")).toBe("promoted");
+    expect(await createAdmin(testApp.db, account.email, "another password")).toBe("promoted");
     const me = await request(testApp.app).get("/api/v1/users/me").auth(account.accessToken, { type: "bearer" });
     expect(me.body).toMatchObject({ role: "admin" });
     expect((await signIn(testApp.app, account.email)).status).toBe(200);
   });
 
   it("refuses a short password or a bad email, naming which", async () => {
-    await expect(createAdmin(testApp.deps.pool, uniqueEmail(), "short")).rejects.toThrow(/^ADMIN_PASSWORD: /);
-    await expect(createAdmin(testApp.deps.pool, "not-an-email", PASSWORD)).rejects.toThrow(AdminError);
+    await expect(createAdmin(testApp.db, uniqueEmail(), "short")).rejects.toThrow(/^ADMIN_PASSWORD: /);
+    await expect(createAdmin(testApp.db, "not-an-email", PASSWORD)).rejects.toThrow(AdminError);
   });
 });

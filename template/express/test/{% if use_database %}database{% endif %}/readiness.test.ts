@@ -2,7 +2,7 @@ import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { loadConfig } from "../../src/config.js";
-import { connectDatabase, createPool } from "../../src/database/pool.js";
+import { createPool, openDatabase } from "../../src/database/pool.js";
 import { HEALTHY_CHECKS, startTestApp, validEnv, type TestApp } from "../helpers/app.js";
 import { captureLogs } from "../helpers/logs.js";
 import { closedPort, startTcpProxy, viaProxy, type TcpProxy } from "../helpers/tcp-proxy.js";
@@ -40,7 +40,7 @@ describe("PostgreSQL start-up", () => {
     const pool = createPool(config, logger);
     const waits: number[] = [];
     try {
-      await expect(connectDatabase(pool, logger, { sleep: (ms) => Promise.resolve(waits.push(ms)) })).rejects.toThrow(
+      await expect(openDatabase(pool, logger, { sleep: (ms) => Promise.resolve(waits.push(ms)) })).rejects.toThrow(
         `Could not connect to PostgreSQL at 127.0.0.1:${port}/app`,
       );
     } finally {
