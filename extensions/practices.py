@@ -493,6 +493,143 @@ CATALOGUE: tuple[Practice, ...] = (
             ),
         },
     ),
+    Practice(
+        id="query-budget",
+        title="No N+1 queries: a page of posts with their authors costs at most 2 SQL statements "
+        "whatever its size (eager loading, one join), counted per request",
+        task="optimize",
+        sources=(TROUBLESHOOTING,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/database/posts.py::joinedload",
+                f"{FASTAPI_SRC}/optimize/queries.py::counting_queries",
+                f"{FASTAPI_SRC}/optimize/middleware.py::QueryCountMiddleware",
+            ),
+            "express": (
+                "src/database/posts.repository.ts::withAuthor",
+                "src/optimize/queries.ts::countingQueries",
+                "src/optimize/middleware.ts::queryCount",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/optimize/test_query_budget.py::test_a_page_of_posts_with_authors_costs_at_most_two_statements",
+                "tests/optimize/test_query_budget.py::test_statements_are_counted_within_a_block",
+                "tests/optimize/test_query_budget.py::test_query_count_header_is_off_by_default",
+            ),
+            "express": (
+                (
+                    "test/optimize/query-budget.test.ts::"
+                    "costs at most 2 statements for a page of %i posts with their authors"
+                ),
+                "test/optimize/query-budget.test.ts::costs at most 2 statements for a page of 100 users",
+                (
+                    "test/optimize/query-budget.test.ts::"
+                    "counts the statements sent within a block, whichever code sends them"
+                ),
+                "test/optimize/query-budget.test.ts::sends no X-Query-Count unless QUERY_COUNT_HEADER is on",
+            ),
+        },
+    ),
+    Practice(
+        id="keyset-pagination-index",
+        title="Keyset pagination (created_at, id) read through its indexes, proven by EXPLAIN on 10 000 posts",
+        task="optimize",
+        sources=(OPERATIONS,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/database/posts.py::page_query",
+                "migrations/versions/0002_users_and_posts.py::ix_posts_created_at_id",
+            ),
+            "express": (
+                "src/database/posts.repository.ts::pageQuery",
+                "migrations/0002_users-and-posts.sql::ix_posts_created_at_id",
+                "migrations/0002_users-and-posts.sql::ix_posts_author_id_created_at_id",
+            ),
+        },
+        verified_by={
+            "fastapi": ("tests/optimize/test_explain.py::test_keyset_pages_use_the_created_at_id_index",),
+            "express": (
+                "test/optimize/explain.test.ts::reads every page through the (created_at, id) index",
+                "test/optimize/explain.test.ts::reads one author's pages through the (author_id, created_at, id) index",
+            ),
+        },
+    ),
+    Practice(
+        id="http-conditional-requests",
+        title="Weak ETags on every 200 GET under /api/v1; a matching If-None-Match gets 304 without a body",
+        task="optimize",
+        sources=(OPERATIONS,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/optimize/middleware.py::ETagMiddleware",
+                f"{FASTAPI_SRC}/optimize/middleware.py::etag_of",
+            ),
+            "express": (
+                "src/optimize/middleware.ts::etags",
+                "src/optimize/middleware.ts::etagOf",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/optimize/test_http_caching.py::test_a_post_with_a_matching_etag_is_a_304_without_body",
+                "tests/optimize/test_http_caching.py::test_a_changed_post_gets_a_new_etag",
+                "tests/optimize/test_http_caching.py::test_a_list_with_a_matching_etag_is_a_304",
+            ),
+            "express": (
+                "test/optimize/http-caching.test.ts::answers a post with a matching If-None-Match with 304 and no body",
+                "test/optimize/http-caching.test.ts::gives a changed post a new ETag",
+                "test/optimize/http-caching.test.ts::answers a list with a matching If-None-Match with 304",
+            ),
+        },
+    ),
+    Practice(
+        id="response-compression",
+        title="Responses of 1 KiB or more gzip-compressed for clients that accept it, smaller ones sent as they are",
+        task="optimize",
+        sources=(OPERATIONS,),
+        evidence={
+            "fastapi": (f"{FASTAPI_SRC}/app.py::GZipMiddleware, minimum_size=1024",),
+            "express": (
+                "src/app.ts::compression({{ threshold: GZIP_MINIMUM_BYTES }})",
+                "src/app.ts::GZIP_MINIMUM_BYTES = 1024",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/optimize/test_http_caching.py::test_a_large_list_is_compressed_when_the_client_accepts_it",
+            ),
+            "express": (
+                "test/optimize/http-caching.test.ts::gzips a large list for a client that accepts it, not a small one",
+            ),
+        },
+    ),
+    Practice(
+        id="slow-query-log",
+        title="SQL statements slower than SLOW_QUERY_MS logged as one JSON line, "
+        "with their text but never their parameters",
+        task="optimize",
+        sources=(OPERATIONS, SECURITY),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/optimize/queries.py::instrument_engine",
+                f"{FASTAPI_SRC}/optimize/config.py::slow_query_ms",
+            ),
+            "express": (
+                "src/optimize/queries.ts::instrumentPool",
+                "src/config.ts::SLOW_QUERY_MS",
+            ),
+        },
+        verified_by={
+            "fastapi": ("tests/optimize/test_query_budget.py::test_slow_statements_are_logged_without_parameters",),
+            "express": (
+                (
+                    "test/optimize/query-budget.test.ts::"
+                    "logs slow statements with their text and duration, never their parameters"
+                ),
+            ),
+        },
+    ),
 )
 
 

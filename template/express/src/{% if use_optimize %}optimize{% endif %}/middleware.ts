@@ -1,0 +1,59 @@
+// HTTP-level optimisations as middleware: the per-request query count and ETags.
+import { createHash } from "node:crypto";
+
+import type { RequestHandler } from "express";
+import onHeaders from "on-headers";
+
+import { countingQueries } from "./queries.js";
+
+export const QUERY_COUNT_HEADER = "X-Query-Count";
+
+/** Counts each request's SQL statements; sends X-Query-Count when `header` is on. */
+export function queryCount({ header }: { header: boolean }): RequestHandler {
+  return (_req, res, next) => {
+    countingQueries((count) => {
+      if (header) {
+        // Set as the headers go out: by then every statement of the request has been sent.
+        onHeaders(res, () => {
+          res.setHeader(QUERY_COUNT_HEADER, String(count.statements));
+        });
+      }
+      next();
+    }, res.locals.requestId);
+  };
+}
+
+/** Weak: compression may change the bytes, not the meaning. */
+export function etagOf(body: string | Buffer): string {
+  return `W/"${createHash("sha256").update(body).digest("hex").slice(0, 32)}"`;
+}
+
+function matches(ifNoneMatch: string, etag: string): boolean {
+  const wanted = new Set(ifNoneMatch.split(",").map((tag) => tag.trim().replace(/^W\//, "")));
+  return wanted.has("*") || wanted.has(etag.replace(/^W\//, ""));
+}
+
+/**
+ * An ETag on every 200 answer to a GET; a matching If-None-Match gets 304 without
+ * a body. Every JSON answer goes through res.send, before compression, so the tag
+ * is the uncompressed body's.
+ */
+export const etags: RequestHandler = (req, res, next) => {
+  if (req.method !== "GET") {
+    next();
+    return;
+  }
+  const send = res.send.bind(res);
+  res.send = (body?: unknown) => {
+    // Only a full 200 answer has a representation to tag.
+    if (res.statusCode === 200 && (typeof body === "string" || Buffer.isBuffer(body))) {
+      const etag = etagOf(body);
+      res.setHeader("ETag", etag);
+      const ifNoneMatch = req.get("If-None-Match");
+      // res.send drops the body, Content-Type and Content-Length of a 304.
+      if (ifNoneMatch !== undefined && matches(ifNoneMatch, etag)) res.status(304);
+    }
+    return send(body);
+  };
+  next();
+};
