@@ -176,6 +176,37 @@ CATALOGUE: tuple[Practice, ...] = (
         },
     ),
     Practice(
+        id="rate-limiting",
+        title="Rate limiting: RateLimit-* headers on every API response, a 429 problem with Retry-After past "
+        "RATE_LIMIT_PER_MINUTE per client; with cache the counters live in Redis, shared by every instance",
+        task="api",
+        sources=(SECURITY,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/core/limits.py::RateLimitMiddleware",
+                f"{FASTAPI_SRC}/core/windows.py::WindowCounter",
+                f"{FASTAPI_SRC}/core/config.py::rate_limit_per_minute",
+            ),
+            "express": (
+                "src/core/limits.ts::rateLimit",
+                "src/app.ts::rateLimit(limiter, logger)",
+                "src/config.ts::RATE_LIMIT_PER_MINUTE",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/test_limits.py::test_api_responses_carry_rate_limit_headers",
+                "tests/test_limits.py::test_requests_over_the_limit_are_a_429_problem_with_retry_after",
+                "tests/test_limits.py::test_each_client_address_has_its_own_limit",
+            ),
+            "express": (
+                "test/limits.test.ts::puts RateLimit headers on every API response, counting down",
+                "test/limits.test.ts::answers past the limit with a 429 problem and Retry-After",
+                "test/limits.test.ts::gives each client address its own limit",
+            ),
+        },
+    ),
+    Practice(
         id="connection-pooling",
         title="Use connection pooling: a PostgreSQL pool with a hard ceiling (DB_POOL_SIZE), "
         "pre-ping and a connect timeout, against connection exhaustion",
@@ -291,7 +322,7 @@ CATALOGUE: tuple[Practice, ...] = (
                 f"{FASTAPI_SRC}/cache/client.py::BlockingConnectionPool",
                 f"{FASTAPI_SRC}/cache/config.py::redis_pool_size",
             ),
-            "express": ("src/cache/redis.ts::createRedisClient",),
+            "express": ("src/cache/redis.ts::createRedis",),
         },
         verified_by={
             "fastapi": (
@@ -314,7 +345,7 @@ CATALOGUE: tuple[Practice, ...] = (
                 f"{FASTAPI_SRC}/cache/client.py::check_redis",
                 f"{FASTAPI_SRC}/health/router.py::CHECK_TIMEOUT_SECONDS",
             ),
-            "express": ("src/cache/redis.ts::pingRedis",),
+            "express": ("src/cache/redis.ts::checkRedis",),
         },
         verified_by={
             "fastapi": (
@@ -324,6 +355,77 @@ CATALOGUE: tuple[Practice, ...] = (
                 "tests/cache/test_cache_health.py::test_startup_fails_clearly_when_redis_is_unreachable",
             ),
             "express": ("test/cache/readiness.test.ts::turns /health/ready into a 503 when Redis becomes unreachable",),
+        },
+    ),
+    Practice(
+        id="cache-aside",
+        title="Slow responses: GET /posts/{id} read cache-aside from Redis (X-Cache HIT or MISS, CACHE_TTL_SECONDS), "
+        "dropped when the post or its author changes, served from storage while Redis is down",
+        task="cache",
+        sources=(TROUBLESHOOTING,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/cache/aside.py::CacheAside",
+                f"{FASTAPI_SRC}/cache/dependencies.py::forget_again",
+                f"{FASTAPI_SRC}/posts/router.py::get_or_load",
+                f"{FASTAPI_SRC}/cache/keys.py::author_tag",
+            ),
+            "express": (
+                "src/cache/aside.ts::CacheAside",
+                "src/cache/middleware.ts::forgetAgain",
+                "src/posts/posts.router.ts::postCache(res).read",
+                "src/cache/keys.ts::authorTag",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/cache/test_post_cache.py::test_second_read_is_a_hit",
+                "tests/cache/test_post_cache.py::test_patch_invalidates_the_cached_post",
+                "tests/cache/test_post_cache.py::test_delete_invalidates_the_cached_post",
+                "tests/cache/test_post_cache.py::test_deleting_the_author_invalidates_their_cached_posts",
+                "tests/cache/test_post_cache.py::test_reads_fall_back_to_storage_while_redis_is_down",
+                "tests/cache/test_post_cache.py::test_dropped_values_are_dropped_again_after_the_commit",
+            ),
+            "express": (
+                "test/cache/post-cache.test.ts::misses, then hits with the same post",
+                "test/cache/post-cache.test.ts::drops the post when it is changed",
+                "test/cache/post-cache.test.ts::drops the post when it is deleted",
+                "test/cache/post-cache.test.ts::drops the author's posts when the author is deleted",
+                "test/cache/post-cache.test.ts::serves reads from storage while Redis is down, readiness 503",
+                "test/cache/post-cache.test.ts::drops again, after the commit, what a request dropped",
+            ),
+        },
+    ),
+    Practice(
+        id="cache-stampede-protection",
+        title="Cache-stampede protection: concurrent misses of one key load it once, "
+        "queued on a per-key lock in the process and on a short Redis lock across instances",
+        task="cache",
+        sources=(OPERATIONS,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/cache/aside.py::KeyLocks",
+                f"{FASTAPI_SRC}/cache/aside.py::LOCK_MILLISECONDS",
+                f"{FASTAPI_SRC}/cache/aside.py::_wait_for",
+            ),
+            "express": (
+                "src/cache/aside.ts::KeyLocks",
+                "src/cache/aside.ts::LOCK_MILLISECONDS",
+                "src/cache/aside.ts::waitFor",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/cache/test_post_cache.py::test_twenty_concurrent_misses_load_the_post_once",
+                "tests/cache/test_post_cache.py::test_concurrent_misses_in_one_process_compute_once",
+                "tests/cache/test_post_cache.py::test_a_miss_loading_in_another_process_is_waited_for",
+            ),
+            "express": (
+                "test/cache/post-cache.test.ts::loads the post once for twenty concurrent misses",
+                "test/cache/post-cache.test.ts::loads the post once across two instances sharing Redis",
+                "test/cache/post-cache.test.ts::computes concurrent misses in one process once",
+                "test/cache/post-cache.test.ts::waits for a miss that another process is loading",
+            ),
         },
     ),
     Practice(

@@ -76,6 +76,7 @@ def run_contract_suite(base_url: str, tasks: tuple[str, ...]) -> str:
     """tests/contract/ in its own pytest process, against the live server."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     env["CONTRACT_BASE_URL"] = base_url
+    env["CONTRACT_TASKS"] = ",".join(tasks)
     skip = USERS_AND_POSTS if "auth" in tasks else AUTH
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *skip, "tests/contract"]
     return run(command, cwd=ROOT, env=env)

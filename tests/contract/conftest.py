@@ -1,10 +1,12 @@
 """The framework-agnostic HTTP contract (DESIGN.md §3), run against a live server.
 
-CONTRACT_BASE_URL names the server (for example http://127.0.0.1:8000). The
-template's generated-project tests boot each render and run this suite against
-it; run it by hand with:
+CONTRACT_BASE_URL names the server (for example http://127.0.0.1:8000) and
+CONTRACT_TASKS its tasks (for example api,database,cache). The template's
+generated-project tests boot each render and run this suite against it; run it
+by hand with:
 
-    CONTRACT_BASE_URL=http://127.0.0.1:8000 .venv/bin/pytest tests/contract
+    CONTRACT_BASE_URL=http://127.0.0.1:8000 CONTRACT_TASKS=api,database,auth,cache,optimize \
+        .venv/bin/pytest tests/contract
 """
 
 from __future__ import annotations
@@ -22,6 +24,15 @@ def base_url() -> str:
     if not url:
         pytest.fail("CONTRACT_BASE_URL is not set: point it at a running generated service.")
     return url
+
+
+@pytest.fixture(scope="session")
+def tasks() -> frozenset[str]:
+    """The tasks the server was rendered with: what a test may expect of it."""
+    value = os.environ.get("CONTRACT_TASKS")
+    if not value:
+        pytest.fail("CONTRACT_TASKS is not set: name the service's tasks, for example api,database,cache.")
+    return frozenset(task.strip() for task in value.split(",") if task.strip())
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ function toAppError(err: unknown): AppError | undefined {
     });
   }
   if (err.type === "entity.too.large") {
-    return new AppError("body_too_large", 413, "The request body is too large.");
+    return new AppError("body_too_large", 413, "The request body is larger than 1 MiB.");
   }
   if (err.status >= 400 && err.status < 500) {
     return new AppError("bad_request", err.status, "The request could not be processed.");

@@ -3,6 +3,7 @@ import express, { Router, type Request } from "express";
 
 import { methodNotAllowed } from "../core/problem.js";
 import { parseInput, parseRequest } from "../core/validation.js";
+import { postCache } from "../posts/posts.cache.js";
 import { toUserPublic } from "../users/users.schema.js";
 import { authenticate, caller } from "./middleware.js";
 import { AccountUpdate, Credentials, RefreshRequest } from "./schemas.js";
@@ -27,7 +28,8 @@ export function createAuthRouter(auth: AuthServices, bodyLimit: string): Router 
     .post(express.urlencoded({ extended: false, limit: bodyLimit }), async (req, res) => {
       // Sign in: an access token and a refresh token of a new session.
       const credentials = readCredentials(req);
-      const client = req.socket.remoteAddress ?? "unknown";
+      // The same client address as the API's rate limit (see app.ts).
+      const client = req.ip ?? "unknown";
       res.json(await signIn(auth, credentials.email, credentials.password, client));
     })
     .all(methodNotAllowed("POST"));
@@ -61,7 +63,11 @@ export function createAccountRouter(auth: AuthServices): Router {
     .patch(async (req, res) => {
       // Change your name and/or password.
       const { body } = parseRequest(req, { body: AccountUpdate });
-      res.json(toUserPublic(await updateAccount(auth, caller(res), body)));
+      const before = caller(res);
+      const user = await updateAccount(auth, before, body);
+      // Cached posts embed the author's name.
+      if (user.name !== before.name) await postCache(res).forgetAuthor(user.id);
+      res.json(toUserPublic(user));
     })
     .all(methodNotAllowed("GET", "PATCH"));
   return router;

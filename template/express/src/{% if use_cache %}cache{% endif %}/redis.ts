@@ -16,7 +16,7 @@ const CONNECT_TIMEOUT_MS = 5_000;
 const COMMAND_TIMEOUT_MS = 5_000;
 const MAX_RECONNECT_DELAY_MS = 2_000;
 
-export function createRedisClient(settings: RedisSettings, logger: Logger): Redis {
+export function createRedis(settings: RedisSettings, logger: Logger): Redis {
   const client = new Redis(settings.redisUrl, {
     lazyConnect: true,
     enableOfflineQueue: false,
@@ -34,7 +34,7 @@ export function createRedisClient(settings: RedisSettings, logger: Logger): Redi
 }
 
 /** The readiness check: one PING. */
-export async function pingRedis(client: Redis): Promise<void> {
+export async function checkRedis(client: Redis): Promise<void> {
   await client.ping();
 }
 
@@ -45,17 +45,13 @@ export function describeRedis(redisUrl: string): string {
 }
 
 /** Start-up: a connected client, after retries with backoff, or an error naming Redis. */
-export async function connectRedis(
-  settings: RedisSettings,
-  logger: Logger,
-  options: RetryOptions = {},
-): Promise<Redis> {
+export async function openRedis(settings: RedisSettings, logger: Logger, options: RetryOptions = {}): Promise<Redis> {
   const target = describeRedis(settings.redisUrl);
   try {
     return await retry(
       async () => {
         // A fresh client per attempt: a failed one keeps reconnecting on its own.
-        const client = createRedisClient(settings, logger);
+        const client = createRedis(settings, logger);
         try {
           await client.connect();
           return client;

@@ -1,7 +1,7 @@
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { connectRedis } from "../../src/cache/redis.js";
+import { openRedis } from "../../src/cache/redis.js";
 import { HEALTHY_CHECKS, startTestApp, validEnv, type TestApp } from "../helpers/app.js";
 import { captureLogs } from "../helpers/logs.js";
 import { closedPort, startTcpProxy, viaProxy, type TcpProxy } from "../helpers/tcp-proxy.js";
@@ -36,7 +36,7 @@ describe("Redis start-up", () => {
     const port = await closedPort();
     const waits: number[] = [];
     await expect(
-      connectRedis({ redisUrl: `redis://127.0.0.1:${port}/9` }, captureLogs().logger, {
+      openRedis({ redisUrl: `redis://127.0.0.1:${port}/9` }, captureLogs().logger, {
         sleep: (ms) => Promise.resolve(waits.push(ms)),
       }),
     ).rejects.toThrow(`Could not connect to Redis at 127.0.0.1:${port}/9`);

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { connectRedis, createRedisClient } from "../../src/cache/redis.js";
+import { openRedis, createRedis } from "../../src/cache/redis.js";
 import { validEnv } from "../helpers/app.js";
 import { captureLogs } from "../helpers/logs.js";
 import { startTcpProxy, viaProxy, type TcpProxy } from "../helpers/tcp-proxy.js";
@@ -15,12 +15,12 @@ describe("Redis client", () => {
   });
 
   it("does not connect when it is created", () => {
-    client = createRedisClient({ redisUrl: validEnv().REDIS_URL ?? "" }, captureLogs().logger);
+    client = createRedis({ redisUrl: validEnv().REDIS_URL ?? "" }, captureLogs().logger);
     expect(client.status).toBe("wait");
   });
 
   it("serves concurrent commands once connected", async () => {
-    client = await connectRedis({ redisUrl: validEnv().REDIS_URL ?? "" }, captureLogs().logger, { attempts: 1 });
+    client = await openRedis({ redisUrl: validEnv().REDIS_URL ?? "" }, captureLogs().logger, { attempts: 1 });
     const connected = client;
     const replies = await Promise.all(Array.from({ length: 20 }, () => connected.ping()));
     expect(replies).toEqual(Array.from({ length: 20 }, () => "PONG"));
@@ -29,7 +29,7 @@ describe("Redis client", () => {
   it("fails a command at once while Redis is unreachable instead of queueing it", async () => {
     const real = new URL(validEnv().REDIS_URL ?? "");
     proxy = await startTcpProxy(real.hostname, Number(real.port || 6379));
-    client = await connectRedis({ redisUrl: viaProxy(real.toString(), proxy) }, captureLogs().logger, { attempts: 1 });
+    client = await openRedis({ redisUrl: viaProxy(real.toString(), proxy) }, captureLogs().logger, { attempts: 1 });
     await proxy.close();
     // Queued commands would wait for a reconnect: with the offline queue off and
     // one retry per request, ioredis rejects instead (a hang fails by the test timeout).

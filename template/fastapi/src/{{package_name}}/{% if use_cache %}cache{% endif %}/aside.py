@@ -87,11 +87,12 @@ class CacheAside:
                 return cached, True
             token = uuid.uuid4().hex
             owner = await self._lock(attempt, key, token)
-            if not owner:
-                cached = await self._wait_for(attempt, key)
+            try:
+                # The lock's owner reads once more: another process may have stored the
+                # value just before releasing the lock. The others wait for the owner's value.
+                cached = await (self._read(attempt, key) if owner else self._wait_for(attempt, key))
                 if cached is not None:
                     return cached, True
-            try:
                 loaded = await load()
                 await self._write(attempt, key, loaded)
             finally:

@@ -1,0 +1,35 @@
+// What the posts routes need from a cache of reads. With the cache task, a
+// middleware (cache/middleware.ts) gives each request a Redis cache-aside in
+// res.locals; without it, nothing is cached and every read loads from storage.
+import type { Response } from "express";
+
+import type { PostPublic } from "./posts.schema.js";
+
+export interface PostCache {
+  /** The post, from the cache (`hit`) or from `load`; `hit` is undefined when nothing caches. */
+  read(id: string, load: () => Promise<PostPublic>): Promise<{ post: PostPublic; hit?: boolean }>;
+  /** Drop the cached post, after a change or removal. */
+  forgetPost(id: string): Promise<void>;
+  /** Drop every cached post of the author: posts embed the author's name. */
+  forgetAuthor(authorId: string): Promise<void>;
+}
+
+declare global {
+  // Express's own extension point for res.locals.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      postCache?: PostCache;
+    }
+  }
+}
+
+const NO_CACHE: PostCache = {
+  read: async (_id, load) => ({ post: await load() }),
+  forgetPost: () => Promise.resolve(),
+  forgetAuthor: () => Promise.resolve(),
+};
+
+export function postCache(res: Response): PostCache {
+  return res.locals.postCache ?? NO_CACHE;
+}
