@@ -177,14 +177,14 @@ def _measure_render(
         for endpoint in _endpoints(project, seeded.post_id, x_cache):
             check_ok(app.url, seeded.token, endpoint.path)
             print(f"  {endpoint.label} [{endpoint.render}] next to the bare app", flush=True)
-            comparisons.append(compare(load, endpoint, bare.url + "/", app.url))
+            comparisons.append(compare(load, endpoint, bare, app))
         for comparison in comparisons:
             if comparison.endpoint.saturate:
                 print(
                     f"  {comparison.endpoint.label} [{comparison.endpoint.render}] at {HIGH_CONNECTIONS} connections",
                     flush=True,
                 )
-                saturations.append(saturate(load, comparison, app.url, HIGH_CONNECTIONS))
+                saturations.append(saturate(load, comparison, app, HIGH_CONNECTIONS))
     finally:
         app.stop()
     return comparisons, saturations

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 from dataclasses import dataclass, field
 
+from scripts.benchmark.processes import Server
 from scripts.benchmark.wrk import WrkRun, run_wrk
 
 # A share of the bare app's throughput each kind of endpoint must reach.
@@ -62,6 +64,14 @@ class Comparison:
         return statistics.median(run.p99_ms for run in self.app)
 
     @property
+    def bare_cpu_us(self) -> float | None:
+        return _median_cpu(self.bare)
+
+    @property
+    def app_cpu_us(self) -> float | None:
+        return _median_cpu(self.app)
+
+    @property
     def errors(self) -> int:
         return sum(run.errors for run in self.app)
 
@@ -100,42 +110,52 @@ class Saturation:
         return "PASS" if self.share >= SATURATION_SHARE and self.errors == 0 else "MISS"
 
 
-def _load(load: Load, url: str, seconds: int, connections: int | None = None) -> WrkRun:
-    return run_wrk(
-        url,
+def _median_cpu(runs: list[WrkRun]) -> float | None:
+    values = [run.cpu_us_per_request for run in runs if run.cpu_us_per_request is not None]
+    return statistics.median(values) if values else None
+
+
+def _load(load: Load, server: Server, path: str, seconds: int, connections: int | None = None) -> WrkRun:
+    before = server.cpu_seconds()
+    run = run_wrk(
+        server.url + path,
         connections=connections or load.connections,
         threads=load.threads,
         seconds=seconds,
         headers=load.headers,
     )
+    after = server.cpu_seconds()
+    if before is None or after is None:
+        return run
+    return dataclasses.replace(run, server_cpu_seconds=after - before)
 
 
-def compare(load: Load, endpoint: Endpoint, bare_url: str, app_url: str) -> Comparison:
+def compare(load: Load, endpoint: Endpoint, bare: Server, app: Server) -> Comparison:
     """Warm both up, then alternate bare and project runs for ``load.rounds`` rounds."""
     if load.warmup_seconds:
-        _load(load, bare_url, load.warmup_seconds)
-        _load(load, app_url + endpoint.path, load.warmup_seconds)
+        _load(load, bare, "/", load.warmup_seconds)
+        _load(load, app, endpoint.path, load.warmup_seconds)
     comparison = Comparison(endpoint)
     for round_number in range(1, load.rounds + 1):
-        comparison.bare.append(_load(load, bare_url, load.seconds))
-        comparison.app.append(_load(load, app_url + endpoint.path, load.seconds))
-        bare, app = comparison.bare[-1], comparison.app[-1]
+        comparison.bare.append(_load(load, bare, "/", load.seconds))
+        comparison.app.append(_load(load, app, endpoint.path, load.seconds))
+        bare_run, app_run = comparison.bare[-1], comparison.app[-1]
         print(
-            f"    round {round_number}/{load.rounds}: bare {bare.rps:8.0f} req/s | app {app.rps:8.0f} req/s, "
-            f"p99 {app.p99_ms:.1f} ms, {app.errors} errors",
+            f"    round {round_number}/{load.rounds}: bare {bare_run.rps:8.0f} req/s | "
+            f"app {app_run.rps:8.0f} req/s, p99 {app_run.p99_ms:.1f} ms, {app_run.errors} errors",
             flush=True,
         )
     return comparison
 
 
-def saturate(load: Load, comparison: Comparison, app_url: str, connections: int) -> Saturation:
+def saturate(load: Load, comparison: Comparison, app: Server, connections: int) -> Saturation:
     """The project alone at ``connections``, against its own figure at ``load.connections``."""
     endpoint = comparison.endpoint
     if load.warmup_seconds:
-        _load(load, app_url + endpoint.path, load.warmup_seconds, connections)
+        _load(load, app, endpoint.path, load.warmup_seconds, connections)
     saturation = Saturation(endpoint, comparison.app_rps, connections)
     for round_number in range(1, load.rounds + 1):
-        saturation.runs.append(_load(load, app_url + endpoint.path, load.seconds, connections))
+        saturation.runs.append(_load(load, app, endpoint.path, load.seconds, connections))
         run = saturation.runs[-1]
         print(
             f"    round {round_number}/{load.rounds} at {connections} connections: {run.rps:8.0f} req/s, "

@@ -18,6 +18,7 @@ from scripts.services import free_port
 READY_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 30
 LOG_TAIL_CHARS = 4000
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 class Ports:
@@ -45,6 +46,15 @@ class Server:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the server has used so far (Linux /proc), or None where that cannot be read."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        # utime and stime, the 14th and 15th fields of the whole line.
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
     def log_tail(self) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""

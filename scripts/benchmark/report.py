@@ -29,6 +29,10 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     )
 
 
+def _micros(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
 def _name(comparison: Comparison | Saturation) -> str:
     return f"{comparison.endpoint.label} [{comparison.endpoint.render}]"
 
@@ -44,6 +48,8 @@ def comparison_table(result: FrameworkResult, load: Load) -> str:
         "ratio",
         "target",
         "result",
+        "CPU us/req: bare",
+        "app",
     ]
     rows = [
         [
@@ -56,13 +62,16 @@ def comparison_table(result: FrameworkResult, load: Load) -> str:
             f"{comparison.ratio:.2f}",
             f">= {comparison.endpoint.target:.2f}" if comparison.endpoint.target is not None else "-",
             comparison.verdict,
+            _micros(comparison.bare_cpu_us),
+            _micros(comparison.app_cpu_us),
         ]
         for comparison in result.comparisons
     ]
     versions = ", ".join(f"{name} {version}" for name, version in result.versions.items())
     title = (
         f"{result.framework} ({versions}): {load.connections} connections, {load.threads} threads, "
-        f"median of {load.rounds} x {load.seconds} s rounds, ratio = app / bare app (paired by round)"
+        f"median of {load.rounds} x {load.seconds} s rounds, ratio = app / bare app (paired by round); "
+        "CPU us/req = server CPU time per request, steadier than req/s on a shared machine"
     )
     return f"{title}\n{_table(header, rows)}"
 
@@ -98,7 +107,15 @@ def saturation_table(result: FrameworkResult, load: Load, connections: int) -> s
 
 def as_json(results: list[FrameworkResult], load: Load, settings: dict[str, Any]) -> dict[str, Any]:
     def runs(items: list[Any]) -> list[dict[str, Any]]:
-        return [{**dataclasses.asdict(run), "rps": run.rps, "errors": run.errors} for run in items]
+        return [
+            {
+                **dataclasses.asdict(run),
+                "rps": run.rps,
+                "errors": run.errors,
+                "cpu_us_per_request": run.cpu_us_per_request,
+            }
+            for run in items
+        ]
 
     return {
         "load": {key: value for key, value in dataclasses.asdict(load).items() if key != "headers"},
@@ -113,6 +130,8 @@ def as_json(results: list[FrameworkResult], load: Load, settings: dict[str, Any]
                         "app_rps": comparison.app_rps,
                         "ratio": comparison.ratio,
                         "p99_ms": comparison.p99_ms,
+                        "bare_cpu_us_per_request": comparison.bare_cpu_us,
+                        "app_cpu_us_per_request": comparison.app_cpu_us,
                         "errors": comparison.errors,
                         "result": comparison.verdict,
                         "bare_runs": runs(comparison.bare),

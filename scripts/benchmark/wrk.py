@@ -38,6 +38,8 @@ class WrkRun:
     socket_errors: int
     # Responses with a status of 400 or more (wrk counts these, never 2xx/3xx).
     status_errors: int
+    # CPU time the server under load used during the run, when it could be read.
+    server_cpu_seconds: float | None = None
 
     @property
     def rps(self) -> float:
@@ -46,6 +48,13 @@ class WrkRun:
     @property
     def errors(self) -> int:
         return self.socket_errors + self.status_errors
+
+    @property
+    def cpu_us_per_request(self) -> float | None:
+        """Server CPU per request: steadier than req/s on a machine shared with other work."""
+        if self.server_cpu_seconds is None or not self.requests:
+            return None
+        return self.server_cpu_seconds * 1e6 / self.requests
 
 
 def run_wrk(url: str, *, connections: int, threads: int, seconds: int, headers: dict[str, str]) -> WrkRun:
