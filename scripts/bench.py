@@ -237,8 +237,12 @@ def _start_services(services: Services) -> dict[str, str]:
     return urls
 
 
+class Terminated(Exception):  # noqa: N818  (a signal, not an error)
+    """SIGTERM: unwinds like Ctrl-C does, so every server and service is stopped."""
+
+
 def _on_sigterm(_signum: int, _frame: FrameType | None) -> NoReturn:
-    raise SystemExit(143)  # Unwinds like Ctrl-C does: every server and service is stopped.
+    raise Terminated
 
 
 def run(arguments: argparse.Namespace) -> list[FrameworkResult]:
@@ -292,9 +296,9 @@ def main(argv: list[str]) -> int:
     except BenchError as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated) as stop:
         print("interrupted; everything the benchmark started is stopped", file=sys.stderr)
-        return 130
+        return 143 if isinstance(stop, Terminated) else 130
     return 0
 
 

@@ -102,7 +102,10 @@ def saturation_table(result: FrameworkResult, load: Load, connections: int) -> s
         f"{result.framework} at {connections} connections: throughput must stay >= {SATURATION_SHARE:.0%} "
         f"of the {load.connections}-connection figure, with 0 errors"
     )
-    return f"{title}\n{_table(header, rows)}"
+    table = f"{title}\n{_table(header, rows)}"
+    if any(run.requests == 0 for saturation in result.saturations for run in saturation.runs):
+        table += "\n(a run in which no request completed counts as a MISS; a longer --duration tells more)"
+    return table
 
 
 def as_json(results: list[FrameworkResult], load: Load, settings: dict[str, Any]) -> dict[str, Any]:
