@@ -1,0 +1,197 @@
+"""Renders of the working tree, installed from the shared toolchains, migrated, served.
+
+The installs are those of ``tests/toolchains.py``: one venv / node_modules per
+version of the framework's dependency file, built from a render with every task,
+so a benchmark run installs nothing the test suite has already installed.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+import yaml
+from copier import run_copy
+
+from scripts.benchmark.errors import BenchError
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from toolchains import node_modules, python_venv  # noqa: E402  (tests/ is not a package)
+
+ALL_TASKS = ["api", "database", "auth", "cache", "optimize"]
+WITHOUT_CACHE = [task for task in ALL_TASKS if task != "cache"]
+BARE_APPS = Path(__file__).with_name("bare")
+OUTPUT_TAIL_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class Render:
+    framework: str
+    cached: bool
+    path: Path
+    package_name: str
+
+    @property
+    def label(self) -> str:
+        return "cache" if self.cached else "no cache"
+
+
+def render(framework: str, *, cached: bool, destination: Path) -> Render:
+    """The working tree (uncommitted edits included) with every task, or every task but cache."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # DirtyLocalWarning: rendering uncommitted edits is the point.
+        run_copy(
+            str(ROOT),
+            str(destination),
+            data={"framework": framework, "tasks": ALL_TASKS if cached else WITHOUT_CACHE},
+            defaults=True,
+            unsafe=True,
+            quiet=True,
+            vcs_ref="HEAD",
+        )
+    answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
+    return Render(framework, cached, destination, str(answers["package_name"]))
+
+
+def run(command: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> str:
+    completed = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=900)
+    output = completed.stdout + completed.stderr
+    if completed.returncode != 0:
+        tail = output[-OUTPUT_TAIL_CHARS:]
+        raise BenchError(f"{' '.join(command)} exited {completed.returncode} in {cwd}:\n{tail}")
+    return output
+
+
+def with_path(url: str, path: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def base_environment() -> dict[str, str]:
+    """This process's environment without what would point a child at another install."""
+    dropped = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "NODE_PATH")
+    return {key: value for key, value in os.environ.items() if key not in dropped and not key.startswith("PYTEST_")}
+
+
+class Stack(Protocol):
+    """What differs between the frameworks: install, migrate, serve, and the bare app."""
+
+    name: str
+
+    def prepare(self) -> None: ...
+
+    def build(self, project: Render, /) -> None: ...
+
+    def environment(self, project: Render, env: dict[str, str], /) -> dict[str, str]: ...
+
+    def migrate(self, project: Render, env: dict[str, str], /) -> None: ...
+
+    def serve_command(self, project: Render, /) -> list[str]: ...
+
+    def bare_command(self, project: Render, port: int, /) -> list[str]: ...
+
+    def versions(self) -> dict[str, str]: ...
+
+
+class FastAPIStack:
+    name = "fastapi"
+
+    def __init__(self) -> None:
+        self._venv: Path | None = None
+
+    @property
+    def venv(self) -> Path:
+        if self._venv is None:
+            raise BenchError("the FastAPI toolchain is not prepared")
+        return self._venv
+
+    def prepare(self) -> None:
+        self._venv = python_venv()
+
+    def build(self, _project: Render) -> None:
+        pass  # Nothing to compile: the shared venv holds the dependencies, src/ the package.
+
+    def environment(self, project: Render, env: dict[str, str]) -> dict[str, str]:
+        return {**env, "PYTHONPATH": str(project.path / "src")}
+
+    def migrate(self, project: Render, env: dict[str, str]) -> None:
+        run([str(self.venv / "bin" / "alembic"), "upgrade", "head"], cwd=project.path, env=env)
+
+    def serve_command(self, project: Render) -> list[str]:
+        return [str(self.venv / "bin" / "python"), "-m", project.package_name, "serve"]
+
+    def bare_command(self, _project: Render, port: int) -> list[str]:
+        return [str(self.venv / "bin" / "python"), str(BARE_APPS / "fastapi_app.py"), str(port)]
+
+    def versions(self) -> dict[str, str]:
+        site = next((self.venv / "lib").glob("python*/site-packages"))
+        return {
+            name: _distribution_version(site, name)
+            for name in ("fastapi", "uvicorn", "pydantic", "sqlalchemy", "redis")
+        }
+
+
+def _distribution_version(site_packages: Path, name: str) -> str:
+    found = list(importlib.metadata.distributions(name=name, path=[str(site_packages)]))
+    return found[0].version if found else "?"
+
+
+class ExpressStack:
+    name = "express"
+
+    def prepare(self) -> None:
+        self._modules = node_modules()
+        for tool in ("node", "npm"):
+            if not shutil.which(tool):
+                raise BenchError(f"{tool} is required for the Express benchmark; install Node.js 20 or newer.")
+
+    def build(self, project: Render) -> None:
+        (project.path / "node_modules").symlink_to(self._modules, target_is_directory=True)
+        run(["npm", "run", "build"], cwd=project.path, env=base_environment())
+
+    def environment(self, _project: Render, env: dict[str, str]) -> dict[str, str]:
+        return env
+
+    def migrate(self, project: Render, env: dict[str, str]) -> None:
+        run(["npm", "run", "migrate"], cwd=project.path, env=env)
+
+    def serve_command(self, _project: Render) -> list[str]:
+        return ["node", "dist/server.js"]
+
+    def bare_command(self, project: Render, port: int) -> list[str]:
+        # Inside the render, so `express` resolves from its node_modules.
+        bare = project.path / "bench-bare.mjs"
+        shutil.copyfile(BARE_APPS / "express_app.mjs", bare)
+        return ["node", str(bare), str(port)]
+
+    def versions(self) -> dict[str, str]:
+        package = json.loads((self._modules / "express" / "package.json").read_text())
+        node = run(["node", "--version"], cwd=Path.cwd()).strip()
+        return {"express": str(package["version"]), "node": node}
+
+
+STACKS: dict[str, type[FastAPIStack | ExpressStack]] = {"fastapi": FastAPIStack, "express": ExpressStack}
+
+
+def create_database(admin_url: str, name: str) -> str:
+    """A fresh, empty database; ``drop_database`` removes it."""
+    run(
+        ["psql", admin_url, "-q", "-c", f'DROP DATABASE IF EXISTS "{name}"', "-c", f'CREATE DATABASE "{name}"'],
+        cwd=Path.cwd(),
+    )
+    return with_path(admin_url, f"/{name}")
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    run(["psql", admin_url, "-q", "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], cwd=Path.cwd())
