@@ -132,7 +132,7 @@ CATALOGUE: tuple[Practice, ...] = (
         evidence={
             "fastapi": (
                 f"{FASTAPI_SRC}/core/middleware.py::incoming_request_id",
-                f"{FASTAPI_SRC}/core/logging.py::request_id_var",
+                f"{FASTAPI_SRC}/core/logging.py::request_context",
             ),
             "express": ("src/core/request-id.ts::requestId",),
         },

@@ -1,10 +1,12 @@
 """The framework-agnostic HTTP contract (DESIGN.md §3), run against a live server.
 
-CONTRACT_BASE_URL names the server (for example http://127.0.0.1:8000). The
-template's generated-project tests boot each render and run this suite against
-it; run it by hand with:
+CONTRACT_BASE_URL names the server (for example http://127.0.0.1:8000), and
+CONTRACT_CORS_ORIGIN the one origin its CORS_ORIGINS allows. The template's
+generated-project tests boot each render and run this suite against it; run it
+by hand against a server started with CORS_ORIGINS=https://app.example:
 
-    CONTRACT_BASE_URL=http://127.0.0.1:8000 .venv/bin/pytest tests/contract
+    CONTRACT_BASE_URL=http://127.0.0.1:8000 CONTRACT_CORS_ORIGIN=https://app.example \
+        .venv/bin/pytest tests/contract
 """
 
 from __future__ import annotations
@@ -22,6 +24,14 @@ def base_url() -> str:
     if not url:
         pytest.fail("CONTRACT_BASE_URL is not set: point it at a running generated service.")
     return url
+
+
+@pytest.fixture(scope="session")
+def cors_origin() -> str:
+    origin = os.environ.get("CONTRACT_CORS_ORIGIN")
+    if not origin:
+        pytest.fail("CONTRACT_CORS_ORIGIN is not set: name the origin the server's CORS_ORIGINS allows.")
+    return origin
 
 
 @pytest.fixture
