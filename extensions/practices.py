@@ -117,6 +117,7 @@ CATALOGUE: tuple[Practice, ...] = (
                 "tests/test_request_context.py::test_each_request_writes_one_json_log_line",
                 "tests/test_request_context.py::test_error_responses_are_logged_with_their_status",
                 "tests/test_request_context.py::test_authorization_and_cookies_never_reach_the_log",
+                "tests/test_request_context.py::test_a_response_cut_short_is_logged_as_aborted",
             ),
             "express": (
                 "test/logging.test.ts::writes one JSON access line per request with its fields",
@@ -132,7 +133,7 @@ CATALOGUE: tuple[Practice, ...] = (
         evidence={
             "fastapi": (
                 f"{FASTAPI_SRC}/core/middleware.py::incoming_request_id",
-                f"{FASTAPI_SRC}/core/logging.py::request_id_var",
+                f"{FASTAPI_SRC}/core/logging.py::request_context",
             ),
             "express": ("src/core/request-id.ts::requestId",),
         },
@@ -157,21 +158,44 @@ CATALOGUE: tuple[Practice, ...] = (
         evidence={
             "fastapi": (
                 f"{FASTAPI_SRC}/core/middleware.py::_SECURITY_HEADERS",
+                f"{FASTAPI_SRC}/core/middleware.py::CORS_EXPOSED_HEADERS",
                 f"{FASTAPI_SRC}/app.py::CORSMiddleware",
             ),
-            "express": ("src/core/security.ts::securityMiddleware",),
+            "express": (
+                "src/core/security.ts::securityMiddleware",
+                "src/core/security.ts::CORS_EXPOSED_HEADERS",
+            ),
         },
         verified_by={
             "fastapi": (
                 "tests/test_request_context.py::test_security_headers_are_on_every_response",
                 "tests/test_request_context.py::test_hsts_is_sent_only_when_enabled",
                 "tests/test_request_context.py::test_cors_allows_only_the_configured_origins",
+                "tests/test_request_context.py::test_cors_exposes_the_service_headers_to_allowed_origins",
                 "tests/test_request_context.py::test_no_cross_origin_access_by_default",
             ),
             "express": (
                 "test/security-headers.test.ts::are set on every response, errors included",
                 "test/security-headers.test.ts::include HSTS only when HSTS_ENABLED is set",
                 "test/security-headers.test.ts::allows only the origins listed in CORS_ORIGINS",
+                "test/security-headers.test.ts::exposes the service's headers to allowed origins",
+            ),
+        },
+    ),
+    Practice(
+        id="graceful-shutdown",
+        title="Graceful shutdown: SIGTERM stops accepting, lets in-flight requests finish "
+        "(SHUTDOWN_TIMEOUT_SECONDS), then closes the pools and exits 0",
+        task="api",
+        sources=(OPERATIONS,),
+        evidence={
+            "fastapi": (f"{FASTAPI_SRC}/__main__.py::timeout_graceful_shutdown",),
+            "express": ("src/server.ts::closeIdleConnections",),
+        },
+        verified_by={
+            "fastapi": ("tests/test_serve.py::test_sigterm_lets_an_in_flight_request_finish_then_exits_cleanly",),
+            "express": (
+                "test/server.test.ts::finishes in-flight requests on SIGTERM, refuses new connections, exits 0",
             ),
         },
     ),
@@ -473,6 +497,7 @@ CATALOGUE: tuple[Practice, ...] = (
             "fastapi": (
                 "tests/auth/test_tokens_api.py::test_forged_or_stale_access_tokens_are_rejected",
                 "tests/auth/test_tokens_api.py::test_missing_token_is_401_with_www_authenticate",
+                "tests/auth/test_asymmetric_keys.py::test_hs256_keyed_with_the_rs256_public_key_is_rejected",
             ),
             "express": (
                 "test/auth/tokens.test.ts::rejects a token signed with alg none",

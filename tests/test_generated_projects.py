@@ -72,21 +72,52 @@ USERS_AND_POSTS = ["--ignore=tests/contract/test_users.py", "--ignore=tests/cont
 AUTH = ["--ignore=tests/contract/test_auth.py"]
 
 
+# The one origin the booted servers allow (CORS_ORIGINS); the contract checks what it may read.
+CORS_ORIGIN = "https://contract.example"
+
+
 def run_contract_suite(base_url: str, tasks: tuple[str, ...]) -> str:
     """tests/contract/ in its own pytest process, against the live server."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     env["CONTRACT_BASE_URL"] = base_url
     env["CONTRACT_TASKS"] = ",".join(tasks)
+    env["CONTRACT_CORS_ORIGIN"] = CORS_ORIGIN
     skip = USERS_AND_POSTS if "auth" in tasks else AUTH
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *skip, "tests/contract"]
     return run(command, cwd=ROOT, env=env)
+
+
+# DESIGN §3: one JSON line per request, with the same fields in both frameworks.
+ACCESS_LINE_FIELDS = {"time", "level", "msg", "method", "path", "status", "duration_ms", "request_id"}
+ACCESS_LINE_OPTIONAL = {"user_id", "aborted"}
+
+
+def _assert_access_lines(log: str, tasks: tuple[str, ...]) -> None:
+    records = []
+    for text in log.splitlines():
+        try:
+            records.append(json.loads(text))
+        except ValueError:
+            continue
+    access = [record for record in records if isinstance(record, dict) and record.get("msg") == "request"]
+    assert access, "no access log line was written"
+    for line in access:
+        assert ACCESS_LINE_FIELDS <= set(line) <= ACCESS_LINE_FIELDS | ACCESS_LINE_OPTIONAL, line
+    # The contract suite signs in: its authenticated requests name their caller.
+    assert any("user_id" in line for line in access) == ("auth" in tasks)
 
 
 def _boot_and_probe(command: list[str], project: Path, env: dict[str, str], tasks: tuple[str, ...], log: Path) -> None:
     port = free_port()
     # The contract suite sends a few hundred requests from one client: it checks the
     # contract, not the rate limit (the projects' own tests do), so lift the limit.
-    env = {**env, "HOST": "127.0.0.1", "PORT": str(port), "RATE_LIMIT_PER_MINUTE": "1000000"}
+    env = {
+        **env,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "RATE_LIMIT_PER_MINUTE": "1000000",
+        "CORS_ORIGINS": CORS_ORIGIN,
+    }
     # Logs go to a file: a pipe nobody reads could fill up and stall the server.
     with (
         log.open("wb") as output,
@@ -104,6 +135,7 @@ def _boot_and_probe(command: list[str], project: Path, env: dict[str, str], task
             if process.poll() is None:
                 process.kill()
             print(log.read_text())
+    _assert_access_lines(log.read_text(), tasks)
 
 
 @pytest.mark.services
@@ -131,6 +163,8 @@ def test_generated_project_passes_its_own_tests_and_serves(
         env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
         if "database" in tasks:
             run(["alembic", "upgrade", "head"], cwd=project, env=env)
+            # The models and the migrations describe the same schema: nothing left to generate.
+            run(["alembic", "check"], cwd=project, env=env)
         output = run(["pytest", "-p", "no:cacheprovider"], cwd=project, env=env)
         serve = [str(venv / "bin" / "python"), "-m", "my_service", "serve"]
     else:

@@ -56,3 +56,6 @@ def test_ci_runs_the_project_commands_with_the_services_it_needs(
     assert commands[0] == expected["install"]
     assert commands[-1] == expected["test"]
     assert (expected["database"] in commands) == ("database" in tasks)
+    if framework == "fastapi" and "database" in tasks:
+        # Right after migrating: a model changed without a migration fails the build.
+        assert commands[commands.index("alembic upgrade head") + 1] == "alembic check"

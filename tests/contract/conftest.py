@@ -1,11 +1,13 @@
 """The framework-agnostic HTTP contract (DESIGN.md §3), run against a live server.
 
-CONTRACT_BASE_URL names the server (for example http://127.0.0.1:8000) and
-CONTRACT_TASKS its tasks (for example api,database,cache). The template's
-generated-project tests boot each render and run this suite against it; run it
-by hand with:
+CONTRACT_BASE_URL names the server (for example http://127.0.0.1:8000),
+CONTRACT_TASKS its tasks (for example api,database,cache) and CONTRACT_CORS_ORIGIN
+the one origin its CORS_ORIGINS allows. The template's generated-project tests boot
+each render and run this suite against it; run it by hand against a server started
+with CORS_ORIGINS=https://app.example:
 
     CONTRACT_BASE_URL=http://127.0.0.1:8000 CONTRACT_TASKS=api,database,auth,cache,optimize \
+    CONTRACT_CORS_ORIGIN=https://app.example \
         .venv/bin/pytest tests/contract
 """
 
@@ -33,6 +35,14 @@ def tasks() -> frozenset[str]:
     if not value:
         pytest.fail("CONTRACT_TASKS is not set: name the service's tasks, for example api,database,cache.")
     return frozenset(task.strip() for task in value.split(",") if task.strip())
+
+
+@pytest.fixture(scope="session")
+def cors_origin() -> str:
+    origin = os.environ.get("CONTRACT_CORS_ORIGIN")
+    if not origin:
+        pytest.fail("CONTRACT_CORS_ORIGIN is not set: name the origin the server's CORS_ORIGINS allows.")
+    return origin
 
 
 @pytest.fixture

@@ -31,3 +31,37 @@ def test_security_headers_are_on_every_response(client: httpx.Client, path: str)
     assert headers["x-frame-options"] == "DENY"
     assert headers["referrer-policy"] == "no-referrer"
     assert "strict-transport-security" not in headers, "HSTS is opt-in by setting"
+
+
+# Every response header a browser script needs, in the order both frameworks send them.
+EXPOSED_HEADERS = (
+    "X-Request-ID, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, Location, ETag, X-Cache"
+)
+
+
+def test_cors_lets_an_allowed_origin_read_the_service_headers(client: httpx.Client, cors_origin: str) -> None:
+    response = client.get("/health/live", headers={"Origin": cors_origin})
+    assert response.headers["access-control-allow-origin"] == cors_origin
+    assert response.headers["access-control-expose-headers"] == EXPOSED_HEADERS
+    assert "Origin" in response.headers["vary"]
+
+
+def test_cors_preflight_from_an_allowed_origin_is_answered(client: httpx.Client, cors_origin: str) -> None:
+    response = client.options(
+        "/api/v1/users",
+        headers={
+            "Origin": cors_origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert response.is_success
+    assert response.headers["access-control-allow-origin"] == cors_origin
+    assert "POST" in response.headers["access-control-allow-methods"]
+    assert "content-type" in response.headers["access-control-allow-headers"].lower()
+
+
+def test_cors_gives_other_origins_nothing(client: httpx.Client, cors_origin: str) -> None:
+    other = "https://not-" + cors_origin.removeprefix("https://").removeprefix("http://")
+    response = client.get("/health/live", headers={"Origin": other})
+    assert "access-control-allow-origin" not in response.headers

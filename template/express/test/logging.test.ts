@@ -21,6 +21,10 @@ describe("access log", () => {
       expect(accessLines()).toHaveLength(1);
     });
     const [line] = accessLines();
+    // The same fields as the FastAPI service's line; no user_id without a caller.
+    expect(Object.keys(line ?? {}).sort()).toEqual(
+      ["duration_ms", "level", "method", "msg", "path", "request_id", "status", "time"].sort(),
+    );
     expect(line).toMatchObject({
       level: "info",
       method: "GET",

@@ -38,12 +38,24 @@ describe("CORS", () => {
     service = await startTestApp();
     const response = await request(service.app).get("/health/live").set("Origin", "https://evil.example");
     expect(response.headers["access-control-allow-origin"]).toBeUndefined();
+    expect(response.headers["access-control-expose-headers"]).toBeUndefined();
   });
 
   it("allows only the origins listed in CORS_ORIGINS", async () => {
     service = await startTestApp({ env: { CORS_ORIGINS: "https://app.example, https://admin.example" } });
     const allowed = await request(service.app).get("/health/live").set("Origin", "https://admin.example");
     expect(allowed.headers["access-control-allow-origin"]).toBe("https://admin.example");
+    const refused = await request(service.app).get("/health/live").set("Origin", "https://evil.example");
+    expect(refused.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+
+  it("exposes the service's headers to allowed origins", async () => {
+    service = await startTestApp({ env: { CORS_ORIGINS: "https://app.example" } });
+    const allowed = await request(service.app).get("/health/live").set("Origin", "https://app.example");
+    expect(allowed.headers["access-control-expose-headers"]).toBe(
+      "X-Request-ID, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, Location, ETag, X-Cache",
+    );
+    // Without Access-Control-Allow-Origin a browser lets the other origin read nothing.
     const refused = await request(service.app).get("/health/live").set("Origin", "https://evil.example");
     expect(refused.headers["access-control-allow-origin"]).toBeUndefined();
   });

@@ -1,9 +1,28 @@
 import uuid
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.responses import StreamingResponse
 
 from tests.helpers import LogCapture, make_app, running
+
+# Readable by a browser script of an allowed origin; the Express service sends the same value.
+EXPOSED_HEADERS = (
+    "X-Request-ID, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, Location, "
+    "ETag, X-Cache"
+)
+ACCESS_LINE_FIELDS = {
+    "time",
+    "level",
+    "msg",
+    "method",
+    "path",
+    "status",
+    "duration_ms",
+    "request_id",
+}
 
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -56,6 +75,8 @@ async def test_each_request_writes_one_json_log_line(
     response = await client.get("/health/live?probe=1", headers={"X-Request-ID": "req-1"})
 
     [line] = logs.requests()
+    # The same fields as the Express service's line; no user_id without a caller.
+    assert set(line) == ACCESS_LINE_FIELDS
     assert line["method"] == "GET"
     assert line["path"] == "/health/live"
     assert line["status"] == response.status_code == 200
@@ -63,6 +84,27 @@ async def test_each_request_writes_one_json_log_line(
     assert isinstance(line["duration_ms"], float)
     assert line["duration_ms"] >= 0
     assert line["level"] == "info"
+    assert line["time"].endswith("Z")
+
+
+async def test_a_response_cut_short_is_logged_as_aborted(app: FastAPI, logs: LogCapture) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b"first chunk"
+        msg = "the source failed mid-stream"
+        raise RuntimeError(msg)
+
+    @app.get("/stream")
+    async def stream() -> StreamingResponse:
+        return StreamingResponse(chunks())
+
+    async with running(app) as client:
+        with pytest.raises(RuntimeError, match="mid-stream"):
+            await client.get("/stream", headers={"X-Request-ID": "cut-short"})
+
+    [line] = logs.requests()
+    assert line["request_id"] == "cut-short"
+    assert line["status"] == 200
+    assert line["aborted"] is True
 
 
 async def test_error_responses_are_logged_with_their_status(
@@ -124,7 +166,20 @@ async def test_cors_allows_only_the_configured_origins() -> None:
     assert "access-control-allow-origin" not in refused.headers
 
 
+async def test_cors_exposes_the_service_headers_to_allowed_origins() -> None:
+    app = make_app(cors_origins=["https://app.example.com"])
+    async with running(app) as client:
+        allowed = await client.get("/health/live", headers={"Origin": "https://app.example.com"})
+        refused = await client.get("/health/live", headers={"Origin": "https://evil.example"})
+
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example.com"
+    assert allowed.headers["access-control-expose-headers"] == EXPOSED_HEADERS
+    # Without Access-Control-Allow-Origin a browser lets the other origin read nothing.
+    assert "access-control-allow-origin" not in refused.headers
+
+
 async def test_no_cross_origin_access_by_default(client: httpx.AsyncClient) -> None:
     response = await client.get("/health/live", headers={"Origin": "https://app.example.com"})
 
     assert "access-control-allow-origin" not in response.headers
+    assert "access-control-expose-headers" not in response.headers

@@ -5,12 +5,26 @@ import cors from "cors";
 import type { RequestHandler } from "express";
 import helmet from "helmet";
 
+import { REQUEST_ID_HEADER } from "./request-id.js";
+
 export interface SecurityOptions {
   hstsEnabled: boolean;
   corsOrigins: string[];
 }
 
 const HSTS_MAX_AGE_SECONDS = 31_536_000;
+
+/** The response headers a browser script of an allowed origin may read (CORS hides the rest). */
+export const CORS_EXPOSED_HEADERS = [
+  REQUEST_ID_HEADER,
+  "RateLimit-Limit",
+  "RateLimit-Remaining",
+  "RateLimit-Reset",
+  "Retry-After",
+  "Location",
+  "ETag",
+  "X-Cache",
+] as const;
 
 export function securityMiddleware({ hstsEnabled, corsOrigins }: SecurityOptions): RequestHandler[] {
   const handlers: RequestHandler[] = [
@@ -23,7 +37,8 @@ export function securityMiddleware({ hstsEnabled, corsOrigins }: SecurityOptions
   ];
   // No origin is allowed by default: without an allow-list, no CORS headers at all.
   if (corsOrigins.length > 0) {
-    handlers.push(cors({ origin: corsOrigins, exposedHeaders: ["X-Request-ID"] }));
+    // Joined as the FastAPI service joins them, so both send the same header value.
+    handlers.push(cors({ origin: corsOrigins, exposedHeaders: CORS_EXPOSED_HEADERS.join(", ") }));
   }
   return handlers;
 }

@@ -1,37 +1,63 @@
 """JSON log lines on stdout, each carrying the current request id.
 
 Only what a record is explicitly given is written: no headers, bodies or settings, so
-tokens and passwords cannot leak through the log.
+tokens and passwords cannot leak through the log. The line's shape (``time``, ``level``,
+``msg`` and the level names) is the one the Express service writes, so one log pipeline
+reads both.
 """
 
 import json
 import logging
 import sys
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
+
+@dataclass(slots=True)
+class RequestContext:
+    """What the log knows about the request being handled.
+
+    Mutable on purpose: the auth dependency names the caller after the middleware has set
+    the context, and a copied context (a thread, a task) still shares this one object.
+    """
+
+    request_id: str
+    user_id: str | None = None
+
+
 # Set by the request middleware for the duration of one request.
-request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+request_context: ContextVar[RequestContext | None] = ContextVar("request_context", default=None)
+
+
+def identify_user(user_id: str) -> None:
+    """Name the authenticated caller in the current request's access log line."""
+    context = request_context.get()
+    if context is not None:
+        context.user_id = user_id
+
 
 # Attributes every LogRecord has; anything else was passed through ``extra=``.
 _RECORD_ATTRIBUTES = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys()
     | {"message", "asctime", "taskName", "color_message"}
 )
+# pino's names, which the Express service writes.
+_LEVEL_NAMES = {"WARNING": "warn", "CRITICAL": "fatal"}
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        created = datetime.fromtimestamp(record.created, UTC)
         line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
+            "time": created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "level": _LEVEL_NAMES.get(record.levelname, record.levelname.lower()),
+            "msg": record.getMessage(),
         }
-        request_id = request_id_var.get()
-        if request_id is not None:
-            line["request_id"] = request_id
+        context = request_context.get()
+        if context is not None:
+            line["request_id"] = context.request_id
         line.update(
             (key, value) for key, value in vars(record).items() if key not in _RECORD_ATTRIBUTES
         )

@@ -13,11 +13,22 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import problem_response
-from .logging import request_id_var
+from .logging import RequestContext, request_context
 
 logger = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# The response headers a browser script of an allowed origin may read (CORS hides the rest).
+CORS_EXPOSED_HEADERS = (
+    REQUEST_ID_HEADER,
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "Retry-After",
+    "Location",
+    "ETag",
+    "X-Cache",
+)
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 _SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
@@ -50,15 +61,18 @@ class RequestContextMiddleware:
         request_id = incoming_request_id(scope) or str(uuid.uuid4())
         extra_headers = [*self.fixed_headers, (b"x-request-id", request_id.encode())]
         status = 0
+        finished = False
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, finished
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message["headers"] = [*message.get("headers", ()), *extra_headers]
             await send(message)
+            finished = message["type"] == "http.response.body" and not message.get("more_body")
 
-        token = request_id_var.set(request_id)
+        context = RequestContext(request_id)
+        token = request_context.set(context)
         began = time.perf_counter()
         deadline = asyncio.timeout(self.timeout_seconds)
         try:
@@ -80,13 +94,16 @@ class RequestContextMiddleware:
                 response = problem_response(500, detail)
             await response(scope, receive, send_with_headers)
         finally:
-            logger.info(
-                "request",
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - began) * 1000, 2),
-                },
-            )
-            request_id_var.reset(token)
+            # The fields of the Express access line, under the same names.
+            fields: dict[str, object] = {
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round((time.perf_counter() - began) * 1000, 3),
+            }
+            if context.user_id is not None:
+                fields["user_id"] = context.user_id
+            if not finished:
+                fields["aborted"] = True
+            logger.info("request", extra=fields)
+            request_context.reset(token)
