@@ -75,25 +75,32 @@ export function parseRequest<
 }
 
 // A UUID in any case, with or without hyphens (as the FastAPI stack accepts),
-// always handed on in the canonical lower-case hyphenated form.
-const UUID = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})$/i;
+// always handed on in the canonical lower-case hyphenated form. No regex flags:
+// the OpenAPI document carries the pattern, and JSON Schema patterns have none.
+const UUID = /^([0-9a-fA-F]{8})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{12})$/;
 
 export const uuidString = z
   .string()
   .regex(UUID, { error: "must be a UUID" })
-  .transform((value) => value.toLowerCase().replace(UUID, "$1-$2-$3-$4-$5"));
+  .transform((value) => value.toLowerCase().replace(UUID, "$1-$2-$3-$4-$5"))
+  .meta({ format: "uuid" });
 
 /**
  * A string of `min` to `max` characters, counted as PostgreSQL's varchar and
  * Python count them (code points, not UTF-16 units).
  */
 export function text(min: number, max: number): z.ZodString {
-  return z.string().refine(
-    (value) => {
-      // Each surrogate pair is one character.
-      const length = value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "_").length;
-      return length >= min && length <= max;
-    },
-    { error: min > 0 ? `must be ${min} to ${max} characters` : `must be at most ${max} characters` },
-  );
+  // Also in the OpenAPI document: JSON Schema counts code points too.
+  const lengths = min > 0 ? { minLength: min, maxLength: max } : { maxLength: max };
+  return z
+    .string()
+    .refine(
+      (value) => {
+        // Each surrogate pair is one character.
+        const length = value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "_").length;
+        return length >= min && length <= max;
+      },
+      { error: min > 0 ? `must be ${min} to ${max} characters` : `must be at most ${max} characters` },
+    )
+    .meta(lengths);
 }
