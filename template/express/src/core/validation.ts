@@ -85,15 +85,21 @@ export const uuidString = z
   .transform((value) => value.toLowerCase().replace(UUID, "$1-$2-$3-$4-$5"))
   .meta({ format: "uuid" });
 
+// PostgreSQL cannot store NUL (U+0000): refused as input, it is a 422 instead of a
+// failed INSERT (a 500). The regex check also puts the pattern in the OpenAPI document.
+// eslint-disable-next-line no-control-regex -- NUL is exactly the character refused
+export const NO_NUL = /^[^\x00]*$/;
+
 /**
  * A string of `min` to `max` characters, counted as PostgreSQL's varchar and
- * Python count them (code points, not UTF-16 units).
+ * Python count them (code points, not UTF-16 units), none of them NUL.
  */
 export function text(min: number, max: number): z.ZodString {
   // Also in the OpenAPI document: JSON Schema counts code points too.
   const lengths = min > 0 ? { minLength: min, maxLength: max } : { maxLength: max };
   return z
     .string()
+    .regex(NO_NUL, { error: "must not contain the NUL character" })
     .refine(
       (value) => {
         // Each surrogate pair is one character.

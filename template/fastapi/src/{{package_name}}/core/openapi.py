@@ -66,6 +66,7 @@ CREATED = {
 
 
 def _complete(document: dict[str, Any]) -> dict[str, Any]:
+    """Swap FastAPI's 422 for the problem, add the Problem schemas and X-Request-ID."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
