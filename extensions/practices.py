@@ -151,6 +151,35 @@ CATALOGUE: tuple[Practice, ...] = (
         },
     ),
     Practice(
+        id="openapi-document",
+        title="An OpenAPI 3.1 document at /openapi.json, generated from the schemas that validate "
+        "requests, every error documented as a problem with its status and headers",
+        task="api",
+        sources=(OPERATIONS,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/core/openapi.py::install_openapi",
+                f"{FASTAPI_SRC}/core/openapi.py::Problem",
+            ),
+            "express": (
+                "src/openapi.ts::createOpenApiDocument",
+                "src/core/openapi.ts::ProblemSchema",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/test_health.py::test_openapi_document_is_served",
+                "tests/test_openapi.py::test_every_error_is_documented_as_a_problem",
+                "tests/test_openapi.py::test_every_response_documents_its_request_id",
+            ),
+            "express": (
+                "test/openapi.test.ts::serves the OpenAPI 3.1 document generated from the route schemas",
+                "test/openapi.test.ts::documents only routes that exist, with the status each one answers",
+                "test/openapi.test.ts::describes every validation error as a problem listing the bad fields",
+            ),
+        },
+    ),
+    Practice(
         id="security-headers",
         title="Security headers on every response, HSTS by setting, CORS allow-list empty by default",
         task="api",

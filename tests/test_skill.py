@@ -200,16 +200,15 @@ def test_every_task_and_framework_answers_with_output_matching_output_schema(
         assert set(code) == rendered - excluded
     elif not code:
         assert task in output["code_note"]
-    # schema: DDL from the real PostgreSQL with a database, else OpenAPI (or a note that there is none)
+    # schema: DDL from the real PostgreSQL with a database, else the OpenAPI document
     if "database" in output["tasks"]:
         assert output["schema_source"] == "postgresql"
         assert "CREATE TABLE" in output["schema"]
-    elif framework == "fastapi":
-        assert output["schema_source"] == "openapi"
-        assert "/health/ready" in json.loads(output["schema"])["paths"]
     else:
-        assert output["schema_source"] == "none"
-        assert "no OpenAPI document" in output["schema"]
+        assert output["schema_source"] == "openapi"
+        document = json.loads(output["schema"])
+        assert document["openapi"] == "3.1.0"
+        assert {"/health/ready", "/api/v1/users", "/api/v1/posts/{post_id}"} <= document["paths"].keys()
 
 
 @pytest.mark.parametrize(
@@ -439,9 +438,10 @@ def test_a_subprocess_still_running_at_the_deadline_is_ended_with_its_children(t
         run(["sh", "-c", f"sleep 60 & echo $! > {pid_file}; wait"], cwd=project, deadline=deadline)
         raise AssertionError("the deadline should have ended the command")
 
+    # The budget must outlast the render before the hanging step, even on a loaded machine.
     status, output = _main(
         '{"task": "api", "framework": "express"}',
-        execute=partial(run_skill, steps=Steps(schema=hanging_schema), budget=2),
+        execute=partial(run_skill, steps=Steps(schema=hanging_schema), budget=8),
     )
 
     assert (status, output["error"]["code"]) == (124, "timeout")

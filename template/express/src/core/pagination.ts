@@ -57,11 +57,16 @@ export function isAfter(row: Keyed, after: Cursor): boolean {
   return delta < 0 || (delta === 0 && row.id < after.id);
 }
 
+const WHOLE_NUMBER = /^\s*[+-]?\d+\s*$/;
+
+// Query values are text: only a whole number is converted, anything else stays
+// text and is refused. Preprocessing (not a transform) makes OpenAPI describe the
+// parameter as the integer it is.
 const limit = z
-  .string()
-  .regex(/^\s*[+-]?\d+\s*$/, { error: "must be a whole number" })
-  .transform(Number)
-  .pipe(z.number().int().min(1).max(MAX_LIMIT))
+  .preprocess(
+    (value) => (typeof value === "string" && WHOLE_NUMBER.test(value) ? Number(value) : value),
+    z.int({ error: "must be a whole number" }).min(1).max(MAX_LIMIT),
+  )
   .default(DEFAULT_LIMIT);
 
 const cursor = z
@@ -72,7 +77,8 @@ const cursor = z
     ctx.addIssue({ code: "custom", message: "Invalid cursor" });
     return z.NEVER;
   })
-  .optional();
+  .optional()
+  .meta({ description: "next_cursor of the previous page; omit for the first" });
 
 /**
  * `limit` and `cursor` of a list endpoint. Other query parameters are ignored,
@@ -81,6 +87,11 @@ const cursor = z
 export const pageQuery = z.object({ limit, cursor });
 
 export type PageRequest = z.output<typeof pageQuery>;
+
+/** The schema of a page of `item`, named `id` in the OpenAPI document. */
+export function pageOf<T extends z.ZodType>(item: T, id: string) {
+  return z.object({ items: z.array(item), next_cursor: z.string().nullable() }).meta({ id });
+}
 
 /** Repositories fetch `limit + 1` rows: the extra one only says a next page exists. */
 export function splitPage<T extends Keyed>(rows: T[], pageLimit: number): { items: T[]; nextCursor: string | null } {

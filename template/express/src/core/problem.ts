@@ -21,7 +21,7 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
-  errors?: FieldError[];
+  errors?: FieldError[] | undefined;
 }
 
 /** Last route: nothing matched the path. */

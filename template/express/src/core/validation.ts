@@ -75,25 +75,38 @@ export function parseRequest<
 }
 
 // A UUID in any case, with or without hyphens (as the FastAPI stack accepts),
-// always handed on in the canonical lower-case hyphenated form.
-const UUID = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})$/i;
+// always handed on in the canonical lower-case hyphenated form. No regex flags:
+// the OpenAPI document carries the pattern, and JSON Schema patterns have none.
+const UUID = /^([0-9a-fA-F]{8})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{12})$/;
 
 export const uuidString = z
   .string()
   .regex(UUID, { error: "must be a UUID" })
-  .transform((value) => value.toLowerCase().replace(UUID, "$1-$2-$3-$4-$5"));
+  .transform((value) => value.toLowerCase().replace(UUID, "$1-$2-$3-$4-$5"))
+  .meta({ format: "uuid" });
+
+// PostgreSQL cannot store NUL (U+0000): refused as input, it is a 422 instead of a
+// failed INSERT (a 500). The regex check also puts the pattern in the OpenAPI document.
+// eslint-disable-next-line no-control-regex -- NUL is exactly the character refused
+export const NO_NUL = /^[^\x00]*$/;
 
 /**
  * A string of `min` to `max` characters, counted as PostgreSQL's varchar and
- * Python count them (code points, not UTF-16 units).
+ * Python count them (code points, not UTF-16 units), none of them NUL.
  */
 export function text(min: number, max: number): z.ZodString {
-  return z.string().refine(
-    (value) => {
-      // Each surrogate pair is one character.
-      const length = value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "_").length;
-      return length >= min && length <= max;
-    },
-    { error: min > 0 ? `must be ${min} to ${max} characters` : `must be at most ${max} characters` },
-  );
+  // Also in the OpenAPI document: JSON Schema counts code points too.
+  const lengths = min > 0 ? { minLength: min, maxLength: max } : { maxLength: max };
+  return z
+    .string()
+    .regex(NO_NUL, { error: "must not contain the NUL character" })
+    .refine(
+      (value) => {
+        // Each surrogate pair is one character.
+        const length = value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "_").length;
+        return length >= min && length <= max;
+      },
+      { error: min > 0 ? `must be ${min} to ${max} characters` : `must be at most ${max} characters` },
+    )
+    .meta(lengths);
 }

@@ -80,6 +80,11 @@ async def _http_error(_request: Request, exc: Exception) -> ProblemResponse:
     if not isinstance(exc, HTTPException):
         raise exc
     status = exc.status_code
+    if status == HTTPStatus.BAD_REQUEST and isinstance(exc.__cause__, UnicodeDecodeError):
+        # FastAPI answers 400 to a JSON body that is not UTF-8. JSON must be (RFC 8259
+        # section 8.1), so it is malformed JSON like any other: the same 422.
+        body_error = {"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}
+        return _invalid_request([body_error])
     # Starlette's default detail repeats the title; say something more useful instead.
     detail = exc.detail if isinstance(exc.detail, str) else ""
     if not detail or detail == HTTPStatus(status).phrase:
@@ -95,6 +100,10 @@ async def _validation_error(_request: Request, exc: Exception) -> ProblemRespons
         {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]}
         for error in exc.errors()
     ]
+    return _invalid_request(errors)
+
+
+def _invalid_request(errors: list[dict[str, Any]]) -> ProblemResponse:
     return problem_response(
         422, "The request is invalid; see errors.", extensions={"errors": errors}
     )

@@ -2,24 +2,25 @@
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
+from ..core.text import text
 from ..users.schemas import Name
 
-Password = Annotated[str, Field(min_length=8, max_length=128)]
+Password = Annotated[str, text(8, 128)]
 
 
 class Credentials(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Annotated[str, Field(max_length=254)]
-    password: Annotated[str, Field(max_length=1024)]
+    email: Annotated[str, text(0, 254)]
+    password: Annotated[str, text(0, 1024)]
 
 
 class RefreshRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    refresh_token: Annotated[str, Field(min_length=1, max_length=512)]
+    refresh_token: Annotated[str, text(1, 512)]
 
 
 class TokenPair(BaseModel):

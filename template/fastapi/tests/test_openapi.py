@@ -1,0 +1,45 @@
+"""/openapi.json describes what the service really sends (core/openapi.py)."""
+
+from typing import Any
+
+import httpx
+
+PROBLEM_SCHEMA = {"schema": {"$ref": "#/components/schemas/Problem"}}
+
+
+def _responses(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (f"{method.upper()} {path}", status, response)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for status, response in operation["responses"].items()
+    ]
+
+
+async def test_every_error_is_documented_as_a_problem(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+
+    responses = _responses(document)
+    assert any(status == "422" for _, status, _ in responses)
+    for where, status, response in responses:
+        if status.startswith("4"):
+            assert response["content"] == {"application/problem+json": PROBLEM_SCHEMA}, where
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    problem = document["components"]["schemas"]["Problem"]
+    assert problem["required"] == ["type", "title", "status", "detail"]
+    assert problem["properties"]["errors"]["items"] == {"$ref": "#/components/schemas/FieldError"}
+
+
+async def test_every_response_documents_its_request_id(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+
+    for where, status, response in _responses(document):
+        assert response["headers"]["X-Request-ID"]["required"] is True, (where, status)
+
+
+async def test_created_resources_document_their_location(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+
+    created = [response for _, status, response in _responses(document) if status == "201"]
+    assert created
+    assert all("Location" in response["headers"] for response in created)
