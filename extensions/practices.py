@@ -628,7 +628,7 @@ CATALOGUE: tuple[Practice, ...] = (
         sources=(TROUBLESHOOTING,),
         evidence={
             "fastapi": (
-                f"{FASTAPI_SRC}/database/posts.py::joinedload",
+                f"{FASTAPI_SRC}/database/posts.py::_with_author",
                 f"{FASTAPI_SRC}/optimize/queries.py::counting_queries",
                 f"{FASTAPI_SRC}/optimize/middleware.py::QueryCountMiddleware",
             ),
