@@ -67,13 +67,13 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions for requests that only read: autocommit, so no BEGIN and COMMIT round trips.
+def create_read_engine(engine: AsyncEngine) -> AsyncEngine:
+    """The same pool in autocommit, for reads: no BEGIN and COMMIT round trips.
 
-    Same pool as the writers': asyncpg's isolation level is set on checkout and reset on
-    checkin in the client, without a round trip.
+    asyncpg's isolation level is set on checkout and reset on checkin in the client,
+    without a round trip.
     """
-    return create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 async def check_database(engine: AsyncEngine) -> None:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import Row, Select, delete, select, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..core.pagination import Cursor
 from ..users.errors import EmailTakenError
@@ -31,9 +31,9 @@ def select_users() -> UserSelect:
     return select(UserRow.id, UserRow.email, UserRow.name, UserRow.role, UserRow.created_at)
 
 
-async def read_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
-    """One user by id in one statement (a GET's session runs it without a transaction)."""
-    row = (await session.execute(select_users().where(UserRow.id == user_id))).one_or_none()
+async def read_user(db: AsyncSession | AsyncConnection, user_id: uuid.UUID) -> User | None:
+    """One user by id in one statement, through a session or a plain connection."""
+    row = (await db.execute(select_users().where(UserRow.id == user_id))).one_or_none()
     return None if row is None else to_user(row)
 
 
