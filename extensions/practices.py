@@ -268,6 +268,7 @@ CATALOGUE: tuple[Practice, ...] = (
         evidence={
             "fastapi": (
                 f"{FASTAPI_SRC}/database/engine.py::create_engine",
+                f"{FASTAPI_SRC}/database/engine.py::replace_closed_connection",
                 f"{FASTAPI_SRC}/database/config.py::db_pool_size",
                 f"{FASTAPI_SRC}/app.py::open_database",
             ),
@@ -277,6 +278,7 @@ CATALOGUE: tuple[Practice, ...] = (
             "fastapi": (
                 "tests/database/test_database_health.py::test_pool_is_sized_from_db_pool_size",
                 "tests/database/test_database_health.py::test_creating_the_app_connects_to_nothing",
+                "tests/database/test_pool.py::test_a_connection_postgresql_closed_is_replaced_before_use",
             ),
             "express": (
                 "test/database/settings.test.ts::sizes the pool from DB_POOL_SIZE with a default of 10",
@@ -656,7 +658,7 @@ CATALOGUE: tuple[Practice, ...] = (
         sources=(TROUBLESHOOTING,),
         evidence={
             "fastapi": (
-                f"{FASTAPI_SRC}/database/posts.py::joinedload",
+                f"{FASTAPI_SRC}/database/posts.py::_with_author",
                 f"{FASTAPI_SRC}/optimize/queries.py::counting_queries",
                 f"{FASTAPI_SRC}/optimize/middleware.py::QueryCountMiddleware",
             ),

@@ -61,13 +61,16 @@ class PageRequest:
     after: Cursor | None
 
 
-def page_request(
+async def page_request(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None, Query(description="next_cursor of the previous page; omit for the first")
     ] = None,
 ) -> PageRequest:
-    """Read ``limit`` and ``cursor``; a cursor that does not decode is a 422 on that parameter."""
+    """Read ``limit`` and ``cursor``; a cursor that does not decode is a 422 on that parameter.
+
+    ``async`` although it never awaits: FastAPI runs a plain ``def`` dependency in a thread.
+    """
     if cursor is None:
         return PageRequest(limit, None)
     try:

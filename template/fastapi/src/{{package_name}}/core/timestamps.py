@@ -22,8 +22,8 @@ def utc_now() -> datetime:
 
 def format_timestamp(value: datetime) -> str:
     """``2026-11-26T06:41:17.123Z``: always three fractional digits, always UTC."""
-    value = value.astimezone(UTC)
-    return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
+    # isoformat is C code, several times faster than strftime on every timestamp of a page.
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").removesuffix("+00:00") + "Z"
 
 
 def parse_timestamp(text: str) -> datetime:

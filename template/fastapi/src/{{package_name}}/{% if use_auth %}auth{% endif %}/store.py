@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..database.models import UserRow
-from ..database.users import to_user
+from ..database.users import read_user, to_user
 from ..users.repository import Role, User
 from .models import RefreshTokenRow
 
@@ -30,9 +30,8 @@ class AuthStore:
         return None if row is None else (to_user(row), row.password_hash)
 
     async def get_user(self, user_id: uuid.UUID) -> User | None:
-        # populate_existing: read the row again after update_user changed it in SQL.
-        row = await self.session.get(UserRow, user_id, populate_existing=True)
-        return None if row is None else to_user(row)
+        # A plain select, not Session.get: no ORM identity map to load or refresh.
+        return await read_user(self.session, user_id)
 
     async def update_user(
         self,

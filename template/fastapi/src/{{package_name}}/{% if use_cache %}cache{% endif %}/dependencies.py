@@ -30,3 +30,12 @@ async def get_cache(request: Request, redis: RedisDep) -> AsyncIterator[CacheAsi
 
 
 CacheDep = Annotated[CacheAside, Depends(get_cache)]
+
+
+async def get_cache_reader(request: Request, redis: RedisDep) -> CacheAside:
+    """The cache for a dependency that only reads: nothing to drop again after the response."""
+    state = request.app.state
+    return CacheAside(redis, ttl_seconds=state.settings.cache_ttl_seconds, locks=state.cache_locks)
+
+
+CacheReaderDep = Annotated[CacheAside, Depends(get_cache_reader)]

@@ -7,6 +7,11 @@ def post_key(post_id: uuid.UUID) -> str:
     return f"post:{post_id}"
 
 
+def user_key(user_id: uuid.UUID) -> str:
+    """The cached record of a user, read on each of their authenticated requests."""
+    return f"user:{user_id}"
+
+
 def author_tag(author_id: uuid.UUID) -> str:
     """Every cached post embeds its author's name: renaming or deleting the author drops them."""
     return f"author:{author_id}"

@@ -1,4 +1,4 @@
-"""PostgreSQL settings: the connection URL and the pool size."""
+"""PostgreSQL settings: the connection URL, the pool size and how long to wait for it."""
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings
@@ -19,6 +19,8 @@ class DatabaseSettings(BaseSettings):
     # repr=False: the URL carries the database password.
     database_url: str = Field(repr=False)
     db_pool_size: int = Field(default=10, ge=1, le=1000)
+    # How long a request waits for a free pooled connection before it is answered 503.
+    db_pool_timeout_seconds: float = Field(default=5, gt=0)
 
     @field_validator("database_url")
     @classmethod

@@ -6,8 +6,9 @@ Both are created in the app's lifespan, never at import time.
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import event, text
+from sqlalchemy.engine import AdaptedConnection
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -25,12 +26,14 @@ POOL_RECYCLE_SECONDS = 1800
 
 def create_engine(settings: DatabaseSettings, *, statement_timeout_seconds: float) -> AsyncEngine:
     """A pool of at most DB_POOL_SIZE connections, checked before use and recycled."""
-    return create_async_engine(
+    engine = create_async_engine(
         settings.async_database_url,
         pool_size=settings.db_pool_size,
         # A hard ceiling: the pool never opens more than DB_POOL_SIZE connections.
         max_overflow=0,
-        pool_pre_ping=True,
+        # Waiting longer for a free connection raises, and the request is answered 503
+        # (DatabaseBusyError) instead of queueing without bound.
+        pool_timeout=settings.db_pool_timeout_seconds,
         pool_recycle=POOL_RECYCLE_SECONDS,
         # Statement parameters (emails, password hashes) stay out of errors and logs.
         hide_parameters=True,
@@ -41,11 +44,36 @@ def create_engine(settings: DatabaseSettings, *, statement_timeout_seconds: floa
             },
         },
     )
+    event.listen(engine.sync_engine, "checkout", replace_closed_connection)
+    return engine
+
+
+def replace_closed_connection(
+    dbapi_connection: AdaptedConnection, _record: object, _proxy: object
+) -> None:
+    """Check each connection on checkout without a round trip (unlike pool_pre_ping).
+
+    asyncpg marks a connection closed as soon as its socket closes (PostgreSQL restarted,
+    the backend was terminated, a proxy dropped it); raising DisconnectionError makes the
+    pool discard it and connect again. A connection that dies unseen fails its statement,
+    and SQLAlchemy then invalidates every pooled connection opened before that moment.
+    """
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # expire_on_commit=False: objects stay readable after commit without a new query.
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def create_read_engine(engine: AsyncEngine) -> AsyncEngine:
+    """The same pool in autocommit, for reads: no BEGIN and COMMIT round trips.
+
+    asyncpg's isolation level is set on checkout and reset on checkin in the client,
+    without a round trip.
+    """
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 async def check_database(engine: AsyncEngine) -> None:

@@ -1,29 +1,34 @@
-"""The posts repository over PostgreSQL, inside the request's transaction.
+"""The posts repository over PostgreSQL, inside the request's session.
 
 Every read joins the author in the same statement: a page of posts with their authors
-is one query whatever its size.
+is one query whatever its size. Reads select plain columns, not ORM objects: rows map
+straight to ``Post``.
 """
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import Select, delete, select, tuple_, update
+from sqlalchemy import Row, Select, delete, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from ..core.pagination import Cursor
 from ..posts.errors import UnknownAuthorError
 from ..posts.repository import Author, Post
 from .errors import violated_constraint
-from .models import PostRow
+from .models import PostRow, UserRow
 
 AUTHOR_FKEY = "posts_author_id_fkey"
 
+# id, author_id, author_name, title, body, created_at, updated_at
+PostSelect = Select[uuid.UUID, uuid.UUID, str, str, str, datetime, datetime]
+PostColumns = Row[uuid.UUID, uuid.UUID, str, str, str, datetime, datetime]
 
-def to_post(row: PostRow) -> Post:
+
+def to_post(row: PostColumns) -> Post:
     return Post(
         id=row.id,
-        author=Author(id=row.author.id, name=row.author.name),
+        author=Author(id=row.author_id, name=row.author_name),
         title=row.title,
         body=row.body,
         created_at=row.created_at,
@@ -31,13 +36,21 @@ def to_post(row: PostRow) -> Post:
     )
 
 
-def _with_author() -> Select[PostRow]:
-    return select(PostRow).options(joinedload(PostRow.author))
+def _with_author() -> PostSelect:
+    return select(
+        PostRow.id,
+        PostRow.author_id,
+        UserRow.name.label("author_name"),
+        PostRow.title,
+        PostRow.body,
+        PostRow.created_at,
+        PostRow.updated_at,
+    ).join(PostRow.author)
 
 
 def page_query(
     after: Cursor | None, limit: int, *, author_id: uuid.UUID | None = None
-) -> Select[PostRow]:
+) -> PostSelect:
     """One page of posts with their authors: a keyset query on the (created_at, id) indexes."""
     query = _with_author().order_by(PostRow.created_at.desc(), PostRow.id.desc()).limit(limit)
     if author_id is not None:
@@ -73,14 +86,15 @@ class PostgresPostRepository:
             raise
 
     async def get(self, post_id: uuid.UUID) -> Post | None:
-        row = await self.session.scalar(_with_author().where(PostRow.id == post_id))
+        query = _with_author().where(PostRow.id == post_id)
+        row = (await self.session.execute(query)).one_or_none()
         return None if row is None else to_post(row)
 
     async def list_after(
         self, after: Cursor | None, limit: int, *, author_id: uuid.UUID | None = None
     ) -> list[Post]:
         query = page_query(after, limit, author_id=author_id)
-        return [to_post(row) for row in await self.session.scalars(query)]
+        return [to_post(row) for row in await self.session.execute(query)]
 
     async def update(self, post: Post) -> bool:
         result = await self.session.execute(

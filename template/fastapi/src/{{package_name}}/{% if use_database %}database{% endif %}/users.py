@@ -1,10 +1,11 @@
 """The users repository over PostgreSQL, inside the request's transaction."""
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import Row, Select, delete, select, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..core.pagination import Cursor
 from ..users.errors import EmailTakenError
@@ -15,9 +16,25 @@ from .models import UserRow
 EMAIL_KEY = "users_email_key"
 
 
-def to_user(row: UserRow) -> User:
+# id, email, name, role, created_at
+UserSelect = Select[uuid.UUID, str, str, str, datetime]
+UserColumns = Row[uuid.UUID, str, str, str, datetime]
+
+
+def to_user(row: UserRow | UserColumns) -> User:
     role: Role = "admin" if row.role == "admin" else "user"
     return User(id=row.id, email=row.email, name=row.name, role=role, created_at=row.created_at)
+
+
+def select_users() -> UserSelect:
+    """The columns of a User as plain rows: no ORM objects to build or track."""
+    return select(UserRow.id, UserRow.email, UserRow.name, UserRow.role, UserRow.created_at)
+
+
+async def read_user(db: AsyncSession | AsyncConnection, user_id: uuid.UUID) -> User | None:
+    """One user by id in one statement, through a session or a plain connection."""
+    row = (await db.execute(select_users().where(UserRow.id == user_id))).one_or_none()
+    return None if row is None else to_user(row)
 
 
 class PostgresUserRepository:
@@ -44,16 +61,15 @@ class PostgresUserRepository:
             raise
 
     async def get(self, user_id: uuid.UUID) -> User | None:
-        row = await self.session.get(UserRow, user_id)
-        return None if row is None else to_user(row)
+        return await read_user(self.session, user_id)
 
     async def list_after(self, after: Cursor | None, limit: int) -> list[User]:
-        query = select(UserRow).order_by(UserRow.created_at.desc(), UserRow.id.desc()).limit(limit)
+        query = select_users().order_by(UserRow.created_at.desc(), UserRow.id.desc()).limit(limit)
         if after is not None:
             # A row comparison, which the (created_at DESC, id DESC) index answers.
             key = tuple_(UserRow.created_at, UserRow.id)
             query = query.where(key < tuple_(after.created_at, after.id))
-        return [to_user(row) for row in await self.session.scalars(query)]
+        return [to_user(row) for row in await self.session.execute(query)]
 
     async def delete(self, user_id: uuid.UUID) -> bool:
         # The posts go with the user: ON DELETE CASCADE on posts.author_id.
