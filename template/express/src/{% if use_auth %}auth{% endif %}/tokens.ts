@@ -16,6 +16,7 @@ import { jwtVerify, SignJWT } from "jose";
 import type { Config } from "../config.js";
 import { uuidString } from "../core/validation.js";
 import { InvalidTokenError } from "./errors.js";
+import { VerifiedTokens } from "./verified.js";
 
 const REQUIRED_CLAIMS = ["sub", "role", "iat", "exp", "iss", "aud", "jti"];
 
@@ -37,6 +38,9 @@ function importSecret(secret: string, algorithm: string, usage: "sign" | "verify
 
 /** The signing and verifying keys, prepared once at start-up. */
 export class TokenKeys {
+  /** Tokens verified with these keys: a new key starts with none. */
+  readonly verified = new VerifiedTokens();
+
   private constructor(
     readonly config: Config,
     readonly signing: Promise<Key>,
@@ -77,6 +81,8 @@ export async function issueAccessToken(keys: TokenKeys, userId: string, role: st
 
 /** The verified claims; InvalidTokenError for anything else, whatever the reason. */
 export async function readAccessToken(keys: TokenKeys, token: string): Promise<AccessClaims> {
+  const remembered = keys.verified.get(token);
+  if (remembered) return remembered;
   const { config } = keys;
   try {
     const { payload } = await jwtVerify(token, await keys.verifying, {
@@ -89,7 +95,10 @@ export async function readAccessToken(keys: TokenKeys, token: string): Promise<A
     });
     const userId = uuidString.safeParse(payload.sub);
     if (!userId.success || typeof payload.role !== "string") throw new InvalidTokenError();
-    return { userId: userId.data, role: payload.role };
+    const claims = { userId: userId.data, role: payload.role };
+    // exp is required, so jose has checked it is a number.
+    if (payload.nbf === undefined && payload.exp !== undefined) keys.verified.remember(token, claims, payload.exp);
+    return claims;
   } catch {
     throw new InvalidTokenError();
   }
