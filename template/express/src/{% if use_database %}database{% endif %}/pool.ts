@@ -1,5 +1,6 @@
 // The PostgreSQL pool: created by server.ts at start-up (never at import time),
-// sized from DB_POOL_SIZE, closed at shutdown.
+// sized from DB_POOL_SIZE, closed at shutdown. A request waits at most
+// DB_POOL_TIMEOUT_SECONDS for a connection (then 503, see errors.ts).
 import pg from "pg";
 import type { Logger } from "pino";
 
@@ -9,10 +10,10 @@ import { DEFAULT_ATTEMPTS, retry, type RetryOptions } from "../core/retry.js";
 export interface PoolSettings {
   databaseUrl: string;
   dbPoolSize: number;
+  dbPoolTimeoutSeconds: number;
   requestTimeoutSeconds: number;
 }
 
-const CONNECT_TIMEOUT_MS = 5_000;
 const IDLE_TIMEOUT_MS = 30_000;
 // Recycle connections so none outlives a failover or a server-side limit.
 const MAX_LIFETIME_SECONDS = 30 * 60;
@@ -21,7 +22,8 @@ export function createPool(settings: PoolSettings, logger: Logger): pg.Pool {
   const pool = new pg.Pool({
     connectionString: settings.databaseUrl,
     max: settings.dbPoolSize,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Both the wait for a free connection and the opening of a new one.
+    connectionTimeoutMillis: settings.dbPoolTimeoutSeconds * 1000,
     idleTimeoutMillis: IDLE_TIMEOUT_MS,
     maxLifetimeSeconds: MAX_LIFETIME_SECONDS,
     // TCP keep-alive finds dead peers; an idle client that fails is evicted by
