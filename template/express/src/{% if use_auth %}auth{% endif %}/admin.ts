@@ -1,6 +1,7 @@
 // `create-admin`: create the first administrator, or promote an existing account.
 import { randomUUID } from "node:crypto";
 
+import { now } from "../core/timestamps.js";
 import type { Db } from "../database/db.js";
 import { withTransaction } from "../database/transaction.js";
 import { PostgresUserRepository } from "../database/users.repository.js";
@@ -44,7 +45,7 @@ export async function createAdmin(
       email: data.email,
       name: data.name,
       role: "admin" as const,
-      createdAt: new Date(),
+      createdAt: now(),
     };
     await new PostgresUserRepository(trx).add(user, passwordHash);
     return undefined;

@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 
 import type { PostCache } from "../posts/posts.cache.js";
+import { parseTimestamp } from "../core/timestamps.js";
 import type { PostPublic } from "../posts/posts.schema.js";
 import type { UserCache } from "../users/users.cache.js";
 import type { Role, User } from "../users/users.repository.js";
@@ -40,11 +41,11 @@ function isRole(value: unknown): value is Role {
 /** A cached record back as a User; undefined for anything this version did not write. */
 function cachedUser(value: string): User | undefined {
   try {
-    const { id, email, name, role, created_at: createdAt } = JSON.parse(value) as Partial<UserPublic>;
-    const created = new Date(createdAt ?? NaN);
+    const { id, email, name, role, created_at: created } = JSON.parse(value) as Partial<UserPublic>;
+    const createdAt = typeof created === "string" ? parseTimestamp(created) : undefined;
     if (typeof id !== "string" || typeof email !== "string" || typeof name !== "string") return undefined;
-    if (!isRole(role) || Number.isNaN(created.getTime())) return undefined;
-    return { id, email, name, role, createdAt: created };
+    if (!isRole(role) || createdAt === undefined) return undefined;
+    return { id, email, name, role, createdAt };
   } catch {
     return undefined;
   }

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 
 import { describeError } from "../core/errors.js";
 import { DEFAULT_ATTEMPTS, retry, type RetryOptions } from "../core/retry.js";
+import { timestampTypes, UTC_SESSION } from "./timestamps.js";
 
 export interface PoolSettings {
   databaseUrl: string;
@@ -30,6 +31,9 @@ export function createPool(settings: PoolSettings, logger: Logger): pg.Pool {
     // the pool (the "pre-ping" of node-postgres) and reported below.
     keepAlive: true,
     statement_timeout: settings.requestTimeoutSeconds * 1000,
+    // timestamptz columns come back as the API's text (timestamps.ts).
+    options: UTC_SESSION,
+    types: timestampTypes,
   });
   pool.on("error", (err) => {
     logger.warn({ err }, "an idle PostgreSQL connection failed and was removed from the pool");
