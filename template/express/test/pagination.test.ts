@@ -7,14 +7,14 @@ import { decodeCursor, encodeCursor, pageQuery, splitPage } from "../src/core/pa
 describe("cursors", () => {
   it("encode the sort key as unpadded base64url JSON", () => {
     const id = randomUUID();
-    const cursor = encodeCursor(new Date("2026-11-26T06:41:17.123Z"), id);
+    const cursor = encodeCursor("2026-11-26T06:41:17.123Z", id);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(Buffer.from(cursor, "base64url").toString()).toBe(`["2026-11-26T06:41:17.123Z","${id}"]`);
   });
 
   it("decode to the key they were made from", () => {
     const id = randomUUID();
-    const createdAt = new Date("2026-01-31T12:00:00.000Z");
+    const createdAt = "2026-01-31T12:00:00.000Z";
     expect(decodeCursor(encodeCursor(createdAt, id))).toEqual({ createdAt, id });
   });
 
@@ -25,7 +25,7 @@ describe("cursors", () => {
   });
 
   it.each([
-    ["padding", `${encodeCursor(new Date(0), randomUUID())}=`],
+    ["padding", `${encodeCursor("1970-01-01T00:00:00.000Z", randomUUID())}=`],
     ["three items", Buffer.from(`["2026-01-31T12:00:00.000Z","${randomUUID()}",1]`).toString("base64url")],
     ["an offset", Buffer.from(`["2026-01-31T12:00:00.000+01:00","${randomUUID()}"]`).toString("base64url")],
     ["invalid JSON", Buffer.from("[").toString("base64url")],
@@ -45,12 +45,12 @@ describe("page parameters", () => {
 });
 
 describe("splitPage", () => {
-  const rows = Array.from({ length: 3 }, (_, i) => ({ id: randomUUID(), createdAt: new Date(3000 - i) }));
+  const rows = Array.from({ length: 3 }, (_, i) => ({ id: randomUUID(), createdAt: new Date(3000 - i).toISOString() }));
 
   it("uses the extra row only to say a next page exists", () => {
     const { items, nextCursor } = splitPage(rows, 2);
     expect(items).toEqual(rows.slice(0, 2));
-    expect(nextCursor).toBe(encodeCursor(rows[1]?.createdAt ?? new Date(), rows[1]?.id ?? ""));
+    expect(nextCursor).toBe(encodeCursor(rows[1]?.createdAt ?? "", rows[1]?.id ?? ""));
   });
 
   it("has no next page when every row fits", () => {

@@ -5,7 +5,7 @@
 // strictly after that key, so rows inserted meanwhile never shift a page.
 import { z } from "zod";
 
-import { formatTimestamp, parseTimestamp } from "./timestamps.js";
+import { epochMillis, parseTimestamp, type Timestamp } from "./timestamps.js";
 import { uuidString } from "./validation.js";
 
 export const DEFAULT_LIMIT = 20;
@@ -13,14 +13,14 @@ export const MAX_LIMIT = 100;
 
 /** The sort key of the last item a client has seen. */
 export interface Cursor {
-  createdAt: Date;
+  createdAt: Timestamp;
   id: string;
 }
 
 /** Anything listed by keyset: it has the two parts of the sort key. */
 export interface Keyed {
   id: string;
-  createdAt: Date;
+  createdAt: Timestamp;
 }
 
 export interface Page<T> {
@@ -28,8 +28,8 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-export function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([formatTimestamp(createdAt), id])).toString("base64url");
+export function encodeCursor(createdAt: Timestamp, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString("base64url");
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -53,7 +53,7 @@ export function decodeCursor(text: string): Cursor | undefined {
 
 /** Strictly older than `after` in the list order (created_at DESC, id DESC). */
 export function isAfter(row: Keyed, after: Cursor): boolean {
-  const delta = row.createdAt.getTime() - after.createdAt.getTime();
+  const delta = epochMillis(row.createdAt) - epochMillis(after.createdAt);
   return delta < 0 || (delta === 0 && row.id < after.id);
 }
 

@@ -1,17 +1,32 @@
 // Timestamps as the API shows them: UTC, millisecond precision, `Z` suffix
 // ("2026-11-26T06:41:17.123Z"). Milliseconds are what a Date holds and what
 // PostgreSQL stores (timestamptz(3)), so a timestamp read back from the database
-// or from a cursor equals the one that was written, in either stack.
+// or from a cursor equals the one that was written, in either stack. Services
+// carry them as this text, not as Dates: a page of posts would otherwise parse
+// two Dates per row from PostgreSQL only to format them again for the answer.
 
 const FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-export function formatTimestamp(value: Date): string {
+/** A point in time in the API's format; for the same width, text order is time order. */
+export type Timestamp = string;
+
+export function formatTimestamp(value: Date): Timestamp {
   return value.toISOString();
 }
 
-/** The inverse of formatTimestamp; undefined for anything else (including 2026-02-30). */
-export function parseTimestamp(text: string): Date | undefined {
+/** The current time. */
+export function now(): Timestamp {
+  return formatTimestamp(new Date());
+}
+
+/** Milliseconds since the epoch, to compare or do arithmetic with. */
+export function epochMillis(value: Timestamp): number {
+  return Date.parse(value);
+}
+
+/** `text` when it is a timestamp in the API's format; undefined for anything else (including 2026-02-30). */
+export function parseTimestamp(text: string): Timestamp | undefined {
   if (!FORMAT.test(text)) return undefined;
   const value = new Date(text);
-  return !Number.isNaN(value.getTime()) && value.toISOString() === text ? value : undefined;
+  return !Number.isNaN(value.getTime()) && formatTimestamp(value) === text ? text : undefined;
 }

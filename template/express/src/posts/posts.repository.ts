@@ -2,6 +2,7 @@
 // read from a repository carries its author's id and name, fetched with it: a
 // page of posts costs one round trip, never one more per author.
 import type { Cursor } from "../core/pagination.js";
+import type { Timestamp } from "../core/timestamps.js";
 
 export interface Author {
   id: string;
@@ -13,8 +14,8 @@ export interface Post {
   author: Author;
   title: string;
   body: string;
-  createdAt: Date;
-  updatedAt: Date;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
 }
 
 export interface PostRepository {

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 
 import { splitPage, type PageRequest } from "../core/pagination.js";
+import { now } from "../core/timestamps.js";
 import type { UserRepository } from "../users/users.repository.js";
 import { PostNotFoundError, UnknownAuthorError } from "./posts.errors.js";
 import type { Post, PostRepository } from "./posts.repository.js";
@@ -16,14 +17,14 @@ export async function createPost(
 ): Promise<Post> {
   const author = await users.get(authorId);
   if (!author) throw new UnknownAuthorError();
-  const now = new Date();
+  const created = now();
   const post: Post = {
     id: randomUUID(),
     author: { id: author.id, name: author.name },
     title: data.title,
     body: data.body,
-    createdAt: now,
-    updatedAt: now,
+    createdAt: created,
+    updatedAt: created,
   };
   // The store checks the author again (a foreign key): it may be deleted meanwhile.
   await posts.add(post);
@@ -52,7 +53,7 @@ export async function updatePost(posts: PostRepository, id: string, changes: Pos
     ...post,
     title: changes.title ?? post.title,
     body: changes.body ?? post.body,
-    updatedAt: new Date(),
+    updatedAt: now(),
   };
   if (!(await posts.update(updated))) throw new PostNotFoundError();
   return updated;

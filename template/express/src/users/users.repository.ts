@@ -2,6 +2,7 @@
 // (src/memory.ts) without the database task, PostgreSQL (src/database/) with it.
 // createApp picks the implementation, so nothing else changes when storage does.
 import type { Cursor } from "../core/pagination.js";
+import type { Timestamp } from "../core/timestamps.js";
 
 export type Role = "user" | "admin";
 
@@ -11,7 +12,7 @@ export interface User {
   email: string;
   name: string;
   role: Role;
-  createdAt: Date;
+  createdAt: Timestamp;
 }
 
 export interface UserRepository {

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 
 import { splitPage, type PageRequest } from "../core/pagination.js";
+import { now } from "../core/timestamps.js";
 import { UserNotFoundError } from "./users.errors.js";
 import type { User, UserRepository } from "./users.repository.js";
 import type { UserCreate } from "./users.schema.js";
@@ -11,7 +12,7 @@ import type { UserCreate } from "./users.schema.js";
  * With auth, `passwordHash` is stored with it.
  */
 export async function registerUser(users: UserRepository, data: UserCreate, passwordHash?: string): Promise<User> {
-  const user: User = { id: randomUUID(), email: data.email, name: data.name, role: "user", createdAt: new Date() };
+  const user: User = { id: randomUUID(), email: data.email, name: data.name, role: "user", createdAt: now() };
   // No look-up first: the unique email is enforced by the store itself, so two
   // concurrent sign-ups cannot both pass a check and then both insert.
   await (passwordHash === undefined ? users.add(user) : users.add(user, passwordHash));

@@ -4,6 +4,7 @@ import express, { Router, type Request } from "express";
 import { methodNotAllowed } from "../core/problem.js";
 import { parseInput, parseRequest } from "../core/validation.js";
 import { postCache } from "../posts/posts.cache.js";
+import { userCache } from "../users/users.cache.js";
 import { toUserPublic } from "../users/users.schema.js";
 import { authenticate, caller } from "./middleware.js";
 import { AccountUpdate, Credentials, RefreshRequest } from "./schemas.js";
@@ -65,6 +66,7 @@ export function createAccountRouter(auth: AuthServices): Router {
       const { body } = parseRequest(req, { body: AccountUpdate });
       const before = caller(res);
       const user = await updateAccount(auth, before, body);
+      await userCache(res).forget(user.id);
       // Cached posts embed the author's name.
       if (user.name !== before.name) await postCache(res).forgetAuthor(user.id);
       res.json(toUserPublic(user));

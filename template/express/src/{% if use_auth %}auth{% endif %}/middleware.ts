@@ -7,6 +7,7 @@ import { parseRequest } from "../core/validation.js";
 import type { PostRepository } from "../posts/posts.repository.js";
 import { PostNotFoundError } from "../posts/posts.errors.js";
 import { PostPath } from "../posts/posts.schema.js";
+import { userCache } from "../users/users.cache.js";
 import { UserNotFoundError } from "../users/users.errors.js";
 import type { User } from "../users/users.repository.js";
 import { UserPath } from "../users/users.schema.js";
@@ -31,8 +32,9 @@ export function authenticate(auth: AuthServices): RequestHandler {
     const token = BEARER.exec(req.get("authorization") ?? "")?.[1];
     if (!token) throw new NotAuthenticatedError();
     const claims = await readAccessToken(auth.keys, token);
-    // The role comes from the database, not the token: a demotion applies at once.
-    const user = await getAccount(auth.db, claims.userId);
+    // The role comes from the database (or its cache, dropped whenever the record
+    // changes), not the token: a demotion applies at once.
+    const user = await userCache(res).read(claims.userId, () => getAccount(auth.db, claims.userId));
     if (!user) throw new InvalidTokenError();
     res.locals.caller = user;
     res.locals.userId = user.id;

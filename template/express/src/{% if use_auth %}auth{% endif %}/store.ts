@@ -84,7 +84,12 @@ export async function claimRefreshToken(
     .executeTakeFirst();
   if (!row) return undefined;
   await trx.updateTable("refresh_tokens").set({ revoked: true }).where("token_hash", "=", tokenHash).execute();
-  return { familyId: row.family_id, userId: row.user_id, revoked: row.revoked, expiresAt: row.expires_at };
+  return {
+    familyId: row.family_id,
+    userId: row.user_id,
+    revoked: row.revoked,
+    expiresAt: new Date(row.expires_at),
+  };
 }
 
 export async function revokeFamily(db: Db, familyId: string): Promise<void> {

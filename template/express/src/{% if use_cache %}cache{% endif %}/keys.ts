@@ -8,3 +8,8 @@ export function postKey(postId: string): string {
 export function authorTag(authorId: string): string {
   return `author:${authorId}`;
 }
+
+/** The record of a signed-in user, read on each of their requests (never the password hash). */
+export function userKey(userId: string): string {
+  return `user:${userId}`;
+}

@@ -1,18 +1,20 @@
 // The PostgreSQL pool: created by server.ts at start-up (never at import time),
-// sized from DB_POOL_SIZE, closed at shutdown.
+// sized from DB_POOL_SIZE, closed at shutdown. A request waits at most
+// DB_POOL_TIMEOUT_SECONDS for a connection (then 503, see errors.ts).
 import pg from "pg";
 import type { Logger } from "pino";
 
 import { describeError } from "../core/errors.js";
 import { DEFAULT_ATTEMPTS, retry, type RetryOptions } from "../core/retry.js";
+import { timestampTypes, UTC_SESSION } from "./timestamps.js";
 
 export interface PoolSettings {
   databaseUrl: string;
   dbPoolSize: number;
+  dbPoolTimeoutSeconds: number;
   requestTimeoutSeconds: number;
 }
 
-const CONNECT_TIMEOUT_MS = 5_000;
 const IDLE_TIMEOUT_MS = 30_000;
 // Recycle connections so none outlives a failover or a server-side limit.
 const MAX_LIFETIME_SECONDS = 30 * 60;
@@ -21,13 +23,17 @@ export function createPool(settings: PoolSettings, logger: Logger): pg.Pool {
   const pool = new pg.Pool({
     connectionString: settings.databaseUrl,
     max: settings.dbPoolSize,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Both the wait for a free connection and the opening of a new one.
+    connectionTimeoutMillis: settings.dbPoolTimeoutSeconds * 1000,
     idleTimeoutMillis: IDLE_TIMEOUT_MS,
     maxLifetimeSeconds: MAX_LIFETIME_SECONDS,
     // TCP keep-alive finds dead peers; an idle client that fails is evicted by
     // the pool (the "pre-ping" of node-postgres) and reported below.
     keepAlive: true,
     statement_timeout: settings.requestTimeoutSeconds * 1000,
+    // timestamptz columns come back as the API's text (timestamps.ts).
+    options: UTC_SESSION,
+    types: timestampTypes,
   });
   pool.on("error", (err) => {
     logger.warn({ err }, "an idle PostgreSQL connection failed and was removed from the pool");

@@ -1,6 +1,7 @@
 // The posts repository over PostgreSQL. Every read joins the author in the same
 // statement: a page of posts with their authors is one query whatever its size.
 import type { Cursor } from "../core/pagination.js";
+import type { Timestamp } from "../core/timestamps.js";
 import { UnknownAuthorError } from "../posts/posts.errors.js";
 import type { Post, PostRepository } from "../posts/posts.repository.js";
 import type { Db } from "./db.js";
@@ -12,8 +13,8 @@ interface PostRow {
   id: string;
   title: string;
   body: string;
-  created_at: Date;
-  updated_at: Date;
+  created_at: Timestamp;
+  updated_at: Timestamp;
   author_id: string;
   author_name: string;
 }

@@ -80,10 +80,12 @@ describe("RBAC over HTTP", () => {
     expect((await as(alice).delete(`/api/v1/posts/${post}`)).status).toBe(404);
   });
 
-  it("applies a demotion at once: the role is read from the database", async () => {
+  it("applies a demotion at once: the role is read from the database, not the token", async () => {
     const demoted = await makeAccount(testApp, "admin");
     expect((await as(demoted).get("/api/v1/users")).status).toBe(200);
     await testApp.deps.pool.query("UPDATE users SET role = 'user' WHERE id = $1", [demoted.id]);
+    // What any code that changes a role does (create-admin does): drop the cached record.
+    await testApp.userCache.forget(demoted.id);
     expect((await as(demoted).get("/api/v1/users")).status).toBe(403);
   });
 });

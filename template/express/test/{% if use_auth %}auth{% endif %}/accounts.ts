@@ -31,7 +31,7 @@ export async function signIn(app: Express, email: string, password = PASSWORD): 
 export async function makeAccount(testApp: TestApp, role: "user" | "admin" = "user"): Promise<Account> {
   const email = uniqueEmail();
   if (role === "admin") {
-    await createAdmin(testApp.db, email, PASSWORD);
+    await createAdmin(testApp.db, email, PASSWORD, testApp.userCache);
   } else {
     const created = await request(testApp.app).post("/api/v1/users").send({ email, name: "Ada", password: PASSWORD });
     expect(created.status).toBe(201);

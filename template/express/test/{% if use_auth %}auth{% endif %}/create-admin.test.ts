@@ -19,7 +19,7 @@ afterAll(async () => {
 describe("create-admin", () => {
   it("creates an administrator who can sign in", async () => {
     const email = uniqueEmail();
-    expect(await createAdmin(testApp.db, `  ${email.toUpperCase()} `, PASSWORD)).toBe("created");
+    expect(await createAdmin(testApp.db, `  ${email.toUpperCase()} `, PASSWORD, testApp.userCache)).toBe("created");
     const response = await signIn(testApp.app, email);
     expect(response.status).toBe(200);
     const token = (response.body as { access_token: string }).access_token;
@@ -29,7 +29,7 @@ describe("create-admin", () => {
 
   it("promotes an existing account, keeping its password", async () => {
     const account = await makeAccount(testApp);
-    expect(await createAdmin(testApp.db, account.email, "another password")).toBe("promoted");
+    expect(await createAdmin(testApp.db, account.email, "another password", testApp.userCache)).toBe("promoted");
     const me = await request(testApp.app).get("/api/v1/users/me").auth(account.accessToken, { type: "bearer" });
     expect(me.body).toMatchObject({ role: "admin" });
     expect((await signIn(testApp.app, account.email)).status).toBe(200);

@@ -3,8 +3,11 @@ import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 
 import { SignJWT } from "jose";
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
+import { InvalidTokenError } from "../../src/auth/errors.js";
+import { readAccessToken, TokenKeys } from "../../src/auth/tokens.js";
+import { VerifiedTokens } from "../../src/auth/verified.js";
 import { startTestApp, type TestApp } from "../helpers/app.js";
 import { expectUnauthorized, makeAccount, type Account } from "./accounts.js";
 
@@ -149,5 +152,64 @@ describe("asymmetric algorithms", () => {
     await expect(startTestApp({ env: { JWT_ALGORITHM: "RS256" } })).rejects.toThrow(
       /JWT_PRIVATE_KEY and JWT_PUBLIC_KEY/,
     );
+  });
+});
+
+describe("tokens verified before", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Only Date is faked: jose reads the clock through it, and the timers stay real. */
+  const at = (seconds: number): void => {
+    vi.useFakeTimers({ toFake: ["Date"], now: seconds * 1000 });
+  };
+
+  it("accepts a remembered token until the second its exp names, then refuses it", async () => {
+    const keys = TokenKeys.load(testApp.config);
+    const issued = Math.floor(Date.now() / 1000);
+    const token = hs256(claims({ iat: issued, exp: issued + 60 }));
+    at(issued);
+    expect(await readAccessToken(keys, token)).toEqual({ userId: account.id, role: "user" });
+    expect(keys.verified.size).toBe(1);
+    at(issued + 59);
+    expect(await readAccessToken(keys, token)).toEqual({ userId: account.id, role: "user" });
+    at(issued + 60);
+    await expect(readAccessToken(keys, token)).rejects.toThrow(InvalidTokenError);
+    expect(keys.verified.size).toBe(0);
+  });
+
+  it("verifies a changed token in full, and never remembers a refused one", async () => {
+    const keys = TokenKeys.load(testApp.config);
+    const token = hs256(claims());
+    await readAccessToken(keys, token);
+    const [header, payload, signature = ""] = token.split(".");
+    // The first character: all six of its bits are signature bits (the last one's are not).
+    const flipped = signature.startsWith("A") ? "B" : "A";
+    const tampered = `${header ?? ""}.${payload ?? ""}.${flipped}${signature.slice(1)}`;
+    await expect(readAccessToken(keys, tampered)).rejects.toThrow(InvalidTokenError);
+    await expect(readAccessToken(keys, hs256(claims({ role: "admin" }), "x".repeat(40)))).rejects.toThrow(
+      InvalidTokenError,
+    );
+    expect(keys.verified.size).toBe(1);
+  });
+
+  it("starts empty with new keys: a token is never trusted across keys", async () => {
+    const token = hs256(claims());
+    await readAccessToken(TokenKeys.load(testApp.config), token);
+    const other = TokenKeys.load({ ...testApp.config, jwtSecret: "y".repeat(40) });
+    await expect(readAccessToken(other, token)).rejects.toThrow(InvalidTokenError);
+  });
+
+  it("forgets the oldest token when full", () => {
+    const remembered = new VerifiedTokens(2);
+    const claimsOf = (userId: string) => ({ userId, role: "user" });
+    const future = Math.floor(Date.now() / 1000) + 600;
+    remembered.remember("one", claimsOf("1"), future);
+    remembered.remember("two", claimsOf("2"), future);
+    remembered.remember("three", claimsOf("3"), future);
+    expect(remembered.size).toBe(2);
+    expect(remembered.get("one")).toBeUndefined();
+    expect(remembered.get("three")).toEqual(claimsOf("3"));
   });
 });

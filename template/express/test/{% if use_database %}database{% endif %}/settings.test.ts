@@ -25,4 +25,10 @@ describe("database settings", () => {
     expect(loadConfig({ ...validEnv(), DB_POOL_SIZE: "25" }).dbPoolSize).toBe(25);
     expect(() => loadConfig({ ...validEnv(), DB_POOL_SIZE: "0" })).toThrow(/DB_POOL_SIZE/);
   });
+
+  it("waits DB_POOL_TIMEOUT_SECONDS for a pooled connection, 5 by default", () => {
+    expect(loadConfig(validEnv()).dbPoolTimeoutSeconds).toBe(5);
+    expect(loadConfig({ ...validEnv(), DB_POOL_TIMEOUT_SECONDS: "0.5" }).dbPoolTimeoutSeconds).toBe(0.5);
+    expect(() => loadConfig({ ...validEnv(), DB_POOL_TIMEOUT_SECONDS: "0" })).toThrow(/DB_POOL_TIMEOUT_SECONDS/);
+  });
 });

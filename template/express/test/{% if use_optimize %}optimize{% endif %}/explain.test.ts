@@ -54,7 +54,7 @@ describe("EXPLAIN of the posts pages on 10 000 posts", () => {
     const { post } = await newPost(service);
     await seedPosts(service.db, post.author.id, 10_000);
     // Half-way through the seeded posts (one a second, going back from now).
-    const halfway: Cursor = { createdAt: new Date(Date.now() - 5_000_000), id: post.id };
+    const halfway: Cursor = { createdAt: new Date(Date.now() - 5_000_000).toISOString(), id: post.id };
 
     for (const cursor of [undefined, halfway]) {
       expectIndexScan(await explain(service, cursor), "ix_posts_created_at_id");
@@ -67,7 +67,7 @@ describe("EXPLAIN of the posts pages on 10 000 posts", () => {
     await seedPosts(service.db, crowd.post.author.id, 10_000);
     const { post } = await newPost(service);
     await seedPosts(service.db, post.author.id, 100);
-    const halfway: Cursor = { createdAt: new Date(Date.now() - 50_000), id: post.id };
+    const halfway: Cursor = { createdAt: new Date(Date.now() - 50_000).toISOString(), id: post.id };
 
     for (const cursor of [undefined, halfway]) {
       expectIndexScan(await explain(service, cursor, post.author.id), "ix_posts_author_id_created_at_id");
