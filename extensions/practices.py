@@ -446,7 +446,6 @@ CATALOGUE: tuple[Practice, ...] = (
             ),
             "express": (
                 "test/cache/post-cache.test.ts::loads the post once for twenty concurrent misses",
-                "test/cache/post-cache.test.ts::loads the post once across two instances sharing Redis",
                 "test/cache/post-cache.test.ts::computes concurrent misses in one process once",
                 "test/cache/post-cache.test.ts::waits for a miss that another process is loading",
             ),
