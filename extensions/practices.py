@@ -728,8 +728,7 @@ CATALOGUE: tuple[Practice, ...] = (
             ),
             "express": (
                 "test/optimize/http-caching.test.ts::gzips a large list for a client that accepts it, not a small one",
-                "test/optimize/http-caching.test.ts::"
-                "sends a large list as it is to a client that accepts no encoding, saying it could vary",
+                "test/optimize/http-caching.test.ts::sends a large list as it is when no encoding is accepted",
             ),
         },
     ),
