@@ -748,8 +748,9 @@ CATALOGUE: tuple[Practice, ...] = (
         evidence={
             "fastapi": (f"{FASTAPI_SRC}/app.py::GZipMiddleware, minimum_size=1024",),
             "express": (
-                "src/app.ts::compression({{ threshold: GZIP_MINIMUM_BYTES }})",
+                "src/app.ts::compressAccepted(GZIP_MINIMUM_BYTES)",
                 "src/app.ts::GZIP_MINIMUM_BYTES = 1024",
+                "src/optimize/middleware.ts::compression({{ threshold: thresholdBytes }})",
             ),
         },
         verified_by={
@@ -758,6 +759,7 @@ CATALOGUE: tuple[Practice, ...] = (
             ),
             "express": (
                 "test/optimize/http-caching.test.ts::gzips a large list for a client that accepts it, not a small one",
+                "test/optimize/http-caching.test.ts::sends a large list as it is when no encoding is accepted",
             ),
         },
     ),

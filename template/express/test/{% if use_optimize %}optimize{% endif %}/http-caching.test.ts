@@ -80,5 +80,22 @@ describe("compression", () => {
     expect((large.body as { items: unknown[] }).items).toHaveLength(50);
     expect(small.status).toBe(200);
     expect(small.headers["content-encoding"]).toBeUndefined();
+    expect([large.headers.vary, small.headers.vary]).toEqual(["Accept-Encoding", "Accept-Encoding"]);
+  });
+
+  it("sends a large list as it is when no encoding is accepted", async () => {
+    const { post, headers } = await newPost(service);
+    await seedPosts(service.db, post.author.id, 50);
+
+    const response = await request(service.app)
+      .get("/api/v1/posts")
+      .query({ author_id: post.author.id, limit: 50 })
+      .set(headers)
+      .unset("Accept-Encoding");
+
+    expect(response.status).toBe(200);
+    expect(response.headers["content-encoding"]).toBeUndefined();
+    expect(response.headers.vary).toBe("Accept-Encoding");
+    expect((response.body as { items: unknown[] }).items).toHaveLength(50);
   });
 });
