@@ -124,6 +124,9 @@ class Services:
                 "",
                 "--appendonly",
                 "no",
+                # One logical database per generated-project case (tests/test_generated_projects.py).
+                "--databases",
+                "32",
                 "--dir",
                 str(self.workdir),
                 "--pidfile",

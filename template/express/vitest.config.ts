@@ -7,8 +7,10 @@ const EMPTIES_TABLES = ["test/api/**/*.test.ts"];
 export default defineConfig({
   test: {
     setupFiles: ["test/setup.ts"],
-    // Readiness tests wait for a dead dependency to time out (2 s budget).
-    testTimeout: 15_000,
+    // Generous limits: the tests assert outcomes and counts, never speed, and Argon2id
+    // (64 MiB per hash) on a busy CI machine can take seconds per sign-in.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
     projects: [
       {
         extends: true,
