@@ -22,8 +22,11 @@ def utc_now() -> datetime:
 
 def format_timestamp(value: datetime) -> str:
     """``2026-11-26T06:41:17.123Z``: always three fractional digits, always UTC."""
-    # isoformat is C code, several times faster than strftime on every timestamp of a page.
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").removesuffix("+00:00") + "Z"
+    # isoformat is C code, several times faster than strftime on every timestamp of a page;
+    # values read from PostgreSQL are in UTC already, which spares the conversion.
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def parse_timestamp(text: str) -> datetime:

@@ -10,12 +10,16 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import jwt
 
 from ..core.timestamps import utc_now
 from .config import AuthSettings
 from .errors import InvalidTokenError
+
+if TYPE_CHECKING:
+    from .verified import VerifiedTokens
 
 _REQUIRED_CLAIMS = ["sub", "role", "iat", "exp", "iss", "aud", "jti"]
 
@@ -52,8 +56,16 @@ def issue_access_token(settings: AuthSettings, user_id: uuid.UUID, role: str) ->
     return jwt.encode(claims, _signing_key(settings), algorithm=settings.jwt_algorithm)
 
 
-def read_access_token(settings: AuthSettings, token: str) -> AccessClaims:
-    """The verified claims; InvalidTokenError for anything else, whatever the reason."""
+def read_access_token(
+    settings: AuthSettings, token: str, verified: "VerifiedTokens"
+) -> AccessClaims:
+    """The verified claims; InvalidTokenError for anything else, whatever the reason.
+
+    A token that passed here before, and has not expired since, is answered from ``verified``.
+    """
+    remembered = verified.get(token)
+    if remembered is not None:
+        return remembered
     try:
         claims = jwt.decode(
             token,
@@ -65,9 +77,13 @@ def read_access_token(settings: AuthSettings, token: str) -> AccessClaims:
             issuer=settings.jwt_issuer,
             options={"require": _REQUIRED_CLAIMS},
         )
-        return AccessClaims(user_id=uuid.UUID(str(claims["sub"])), role=str(claims["role"]))
+        access = AccessClaims(user_id=uuid.UUID(str(claims["sub"])), role=str(claims["role"]))
     except (jwt.PyJWTError, ValueError):
         raise InvalidTokenError from None
+    # exp is required and PyJWT checked it is a number; a token with nbf is not remembered.
+    if "nbf" not in claims:
+        verified.remember(token, access, int(claims["exp"]))
+    return access
 
 
 def new_refresh_token() -> str:

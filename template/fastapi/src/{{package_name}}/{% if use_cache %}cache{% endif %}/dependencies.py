@@ -17,14 +17,21 @@ async def get_redis(request: Request) -> Redis:
 RedisDep = Annotated[Redis, Depends(get_redis)]
 
 
-async def get_cache(request: Request, redis: RedisDep) -> AsyncIterator[CacheAside]:
+def cache_of(request: Request) -> CacheAside:
+    """A cache over the app's client and locks; a plain function, for dependencies to call."""
+    state = request.app.state
+    return CacheAside(
+        state.redis, ttl_seconds=state.settings.cache_ttl_seconds, locks=state.cache_locks
+    )
+
+
+async def get_cache(request: Request) -> AsyncIterator[CacheAside]:
     """The cache for one request; what it dropped is dropped again after the response.
 
     The default (request) scope runs the code after ``yield`` once the response is sent,
     so after the request's transaction committed (its session closes before sending).
     """
-    state = request.app.state
-    cache = CacheAside(redis, ttl_seconds=state.settings.cache_ttl_seconds, locks=state.cache_locks)
+    cache = cache_of(request)
     yield cache
     await cache.forget_again()
 
@@ -32,10 +39,9 @@ async def get_cache(request: Request, redis: RedisDep) -> AsyncIterator[CacheAsi
 CacheDep = Annotated[CacheAside, Depends(get_cache)]
 
 
-async def get_cache_reader(request: Request, redis: RedisDep) -> CacheAside:
-    """The cache for a dependency that only reads: nothing to drop again after the response."""
-    state = request.app.state
-    return CacheAside(redis, ttl_seconds=state.settings.cache_ttl_seconds, locks=state.cache_locks)
+async def get_cache_reader(request: Request) -> CacheAside:
+    """The cache for a route that only reads: nothing to drop again after the response."""
+    return cache_of(request)
 
 
 CacheReaderDep = Annotated[CacheAside, Depends(get_cache_reader)]

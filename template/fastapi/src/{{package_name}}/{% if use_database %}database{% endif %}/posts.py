@@ -8,7 +8,7 @@ straight to ``Post``.
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Row, Select, delete, select, tuple_, update
+from sqlalchemy import Result, Row, Select, delete, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +23,7 @@ AUTHOR_FKEY = "posts_author_id_fkey"
 # id, author_id, author_name, title, body, created_at, updated_at
 PostSelect = Select[uuid.UUID, uuid.UUID, str, str, str, datetime, datetime]
 PostColumns = Row[uuid.UUID, uuid.UUID, str, str, str, datetime, datetime]
+PostResult = Result[uuid.UUID, uuid.UUID, str, str, str, datetime, datetime]
 
 
 def to_post(row: PostColumns) -> Post:
@@ -85,16 +86,21 @@ class PostgresPostRepository:
                 raise UnknownAuthorError from None
             raise
 
+    async def _rows(self, query: PostSelect) -> PostResult:
+        # Column selects need none of the ORM's execution steps: the session's own
+        # connection (its transaction, if any) runs them as Core statements.
+        connection = await self.session.connection()
+        return await connection.execute(query)
+
     async def get(self, post_id: uuid.UUID) -> Post | None:
-        query = _with_author().where(PostRow.id == post_id)
-        row = (await self.session.execute(query)).one_or_none()
+        row = (await self._rows(_with_author().where(PostRow.id == post_id))).one_or_none()
         return None if row is None else to_post(row)
 
     async def list_after(
         self, after: Cursor | None, limit: int, *, author_id: uuid.UUID | None = None
     ) -> list[Post]:
         query = page_query(after, limit, author_id=author_id)
-        return [to_post(row) for row in await self.session.execute(query)]
+        return [to_post(row) for row in await self._rows(query)]
 
     async def update(self, post: Post) -> bool:
         result = await self.session.execute(
