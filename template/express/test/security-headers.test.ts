@@ -1,7 +1,13 @@
+import express from "express";
+import helmet from "helmet";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 
+import { helmetOptions, securityHeaders } from "../src/core/security.js";
 import { startTestApp, type TestApp } from "./helpers/app.js";
+
+// What Node and Express send on any response, helmet or not.
+const NOT_HELMET = new Set(["date", "connection", "keep-alive", "content-length", "transfer-encoding"]);
 
 describe("security headers", () => {
   let service: TestApp | undefined;
@@ -19,6 +25,18 @@ describe("security headers", () => {
       expect(response.headers["strict-transport-security"]).toBeUndefined();
       expect(response.headers["x-powered-by"]).toBeUndefined();
     }
+  });
+
+  it.each([false, true])("are exactly what helmet sets on a response (HSTS %s)", async (hsts) => {
+    const app = express();
+    app.use(helmet(helmetOptions(hsts)));
+    app.get("/", (_req, res) => {
+      res.end();
+    });
+    const response = await request(app).get("/");
+    const fromHelmet = Object.entries(response.headers).filter(([name]) => !NOT_HELMET.has(name));
+    const recorded = securityHeaders(hsts).map(([name, value]) => [name.toLowerCase(), value]);
+    expect(recorded.sort()).toEqual(fromHelmet.sort());
   });
 
   it("include HSTS only when HSTS_ENABLED is set", async () => {

@@ -24,12 +24,10 @@ function resetSeconds(window: RateLimiterRes): number {
   return Math.max(1, Math.ceil(window.msBeforeNext / 1000));
 }
 
-function describeWindow(res: Response, limit: number, window: RateLimiterRes): void {
-  res.set({
-    "RateLimit-Limit": String(limit),
-    "RateLimit-Remaining": String(window.remainingPoints),
-    "RateLimit-Reset": String(resetSeconds(window)),
-  });
+function describeWindow(res: Response, limit: string, window: RateLimiterRes): void {
+  res.setHeader("RateLimit-Limit", limit);
+  res.setHeader("RateLimit-Remaining", String(window.remainingPoints));
+  res.setHeader("RateLimit-Reset", String(resetSeconds(window)));
 }
 
 /**
@@ -38,6 +36,7 @@ function describeWindow(res: Response, limit: number, window: RateLimiterRes): v
  */
 export function rateLimit(limiter: RateLimiterAbstract, logger: Logger): RequestHandler {
   const limit = limiter.points;
+  const limitHeader = String(limit);
   return async (req, res, next) => {
     // The socket's address, or the client named by a proxy on this host (see app.ts).
     const client = req.ip ?? "unknown";
@@ -50,7 +49,7 @@ export function rateLimit(limiter: RateLimiterAbstract, logger: Logger): Request
         next();
         return;
       }
-      describeWindow(res, limit, rejection);
+      describeWindow(res, limitHeader, rejection);
       throw new AppError(
         "rate_limited",
         429,
@@ -58,7 +57,7 @@ export function rateLimit(limiter: RateLimiterAbstract, logger: Logger): Request
         { headers: { "Retry-After": String(resetSeconds(rejection)) } },
       );
     }
-    describeWindow(res, limit, window);
+    describeWindow(res, limitHeader, window);
     next();
   };
 }

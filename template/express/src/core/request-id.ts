@@ -18,9 +18,10 @@ declare global {
 }
 
 export const requestId: RequestHandler = (req, res, next) => {
-  const incoming = req.get(REQUEST_ID_HEADER);
-  const id = incoming !== undefined && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  // Node's own header fields (lower-cased names): req.get would look the name up again.
+  const incoming = req.headers["x-request-id"];
+  const id = typeof incoming === "string" && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
   res.locals.requestId = id;
-  res.set(REQUEST_ID_HEADER, id);
+  res.setHeader(REQUEST_ID_HEADER, id);
   next();
 };

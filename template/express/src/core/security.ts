@@ -1,9 +1,11 @@
 // Security headers and CORS. Helmet's defaults stay on; the three the contract
 // names are pinned explicitly, and HSTS is sent only when enabled (it is only
 // meaningful behind TLS).
+import type { ServerResponse } from "node:http";
+
 import cors from "cors";
 import type { RequestHandler } from "express";
-import helmet from "helmet";
+import helmet, { type HelmetOptions } from "helmet";
 
 import { REQUEST_ID_HEADER } from "./request-id.js";
 
@@ -26,14 +28,47 @@ export const CORS_EXPOSED_HEADERS = [
   "X-Cache",
 ] as const;
 
+export function helmetOptions(hstsEnabled: boolean): HelmetOptions {
+  return {
+    xContentTypeOptions: true,
+    xFrameOptions: { action: "deny" },
+    referrerPolicy: { policy: "no-referrer" },
+    strictTransportSecurity: hstsEnabled ? { maxAge: HSTS_MAX_AGE_SECONDS, includeSubDomains: true } : false,
+  };
+}
+
+/**
+ * The headers helmet sets with these options. They depend on nothing in the
+ * request, so helmet's chain of a dozen middlewares runs once, at start-up, on a
+ * recorder; helmet still decides every value, and a request only copies them.
+ */
+export function securityHeaders(hstsEnabled: boolean): [name: string, value: string][] {
+  const headers = new Map<string, string>();
+  const recorder = {
+    setHeader(name: string, value: unknown) {
+      headers.set(name, String(value));
+      return this;
+    },
+    removeHeader(name: string) {
+      headers.delete(name);
+    },
+  };
+  const middleware = helmet(helmetOptions(hstsEnabled));
+  const outcomes: unknown[] = [];
+  middleware({} as never, recorder as unknown as ServerResponse, (err?: unknown) => outcomes.push(err));
+  // Helmet's middlewares are synchronous for these options; were one not, its
+  // headers could not be recorded once and each request would have to run it.
+  if (outcomes.length !== 1 || outcomes[0] !== undefined) throw new Error("helmet did not set its headers at once");
+  return [...headers];
+}
+
 export function securityMiddleware({ hstsEnabled, corsOrigins }: SecurityOptions): RequestHandler[] {
+  const headers = securityHeaders(hstsEnabled);
   const handlers: RequestHandler[] = [
-    helmet({
-      xContentTypeOptions: true,
-      xFrameOptions: { action: "deny" },
-      referrerPolicy: { policy: "no-referrer" },
-      strictTransportSecurity: hstsEnabled ? { maxAge: HSTS_MAX_AGE_SECONDS, includeSubDomains: true } : false,
-    }),
+    (_req, res, next) => {
+      for (const [name, value] of headers) res.setHeader(name, value);
+      next();
+    },
   ];
   // No origin is allowed by default: without an allow-list, no CORS headers at all.
   if (corsOrigins.length > 0) {

@@ -6,8 +6,11 @@ import type { Response } from "express";
 import type { PostPublic } from "./posts.schema.js";
 
 export interface PostCache {
-  /** The post, from the cache (`hit`) or from `load`; `hit` is undefined when nothing caches. */
-  read(id: string, load: () => Promise<PostPublic>): Promise<{ post: PostPublic; hit?: boolean }>;
+  /**
+   * The post as JSON text, from the cache (`hit`) or from `load`; `hit` is undefined
+   * when nothing caches. A hit is the stored text itself, sent without parsing it.
+   */
+  read(id: string, load: () => Promise<PostPublic>): Promise<{ json: string; hit?: boolean }>;
   /** Drop the cached post, after a change or removal. */
   forgetPost(id: string): Promise<void>;
   /** Drop every cached post of the author: posts embed the author's name. */
@@ -25,7 +28,7 @@ declare global {
 }
 
 const NO_CACHE: PostCache = {
-  read: async (_id, load) => ({ post: await load() }),
+  read: async (_id, load) => ({ json: JSON.stringify(await load()) }),
   forgetPost: () => Promise.resolve(),
   forgetAuthor: () => Promise.resolve(),
 };

@@ -1,7 +1,7 @@
 // Gives each /api/v1 request the posts cache (posts/posts.cache.ts) and the
 // users cache (users/users.cache.ts) over Redis, and drops again what the
 // request dropped once its response is done, so after its writes committed.
-import type { RequestHandler } from "express";
+import type { RequestHandler, Response } from "express";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 
@@ -20,18 +20,25 @@ export interface CacheReadsOptions {
   logger: Logger;
 }
 
-function postCacheOver(cache: CacheAside): PostCache {
-  return {
-    read: async (id, load) => {
-      const [value, hit] = await cache.getOrLoad(postKey(id), async () => {
-        const post = await load();
-        return { value: JSON.stringify(post), tags: [authorTag(post.author_id)] };
-      });
-      return { post: JSON.parse(value) as PostPublic, hit };
-    },
-    forgetPost: (id) => cache.forget(postKey(id)),
-    forgetAuthor: (authorId) => cache.forgetTagged(authorTag(authorId)),
-  };
+/** Posts as their public JSON (what GET /posts/{id} sends), dropped with their author. */
+class RedisPostCache implements PostCache {
+  constructor(private readonly cache: CacheAside) {}
+
+  async read(id: string, load: () => Promise<PostPublic>): Promise<{ json: string; hit: boolean }> {
+    const [json, hit] = await this.cache.getOrLoad(postKey(id), async () => {
+      const post = await load();
+      return { value: JSON.stringify(post), tags: [authorTag(post.author_id)] };
+    });
+    return { json, hit };
+  }
+
+  forgetPost(id: string): Promise<void> {
+    return this.cache.forget(postKey(id));
+  }
+
+  forgetAuthor(authorId: string): Promise<void> {
+    return this.cache.forgetTagged(authorTag(authorId));
+  }
 }
 
 function isRole(value: unknown): value is Role {
@@ -52,37 +59,55 @@ function cachedUser(value: string): User | undefined {
 }
 
 /** Users as their public JSON (what GET /users/{id} shows), never with the password hash. */
-export function userCacheOver(cache: CacheAside): UserCache {
-  return {
-    read: async (id, load) => {
-      let loaded: User | undefined;
-      const value = await cache.readThrough(userKey(id), async () => {
-        loaded = await load();
-        return loaded && JSON.stringify(toUserPublic(loaded));
-      });
-      if (loaded || value === undefined) return loaded;
-      return cachedUser(value) ?? (await load());
-    },
-    forget: (id) => cache.forget(userKey(id)),
-  };
+class RedisUserCache implements UserCache {
+  constructor(private readonly cache: CacheAside) {}
+
+  async read(id: string, load: () => Promise<User | undefined>): Promise<User | undefined> {
+    let loaded: User | undefined;
+    const value = await this.cache.readThrough(userKey(id), async () => {
+      loaded = await load();
+      return loaded && JSON.stringify(toUserPublic(loaded));
+    });
+    if (loaded || value === undefined) return loaded;
+    return cachedUser(value) ?? (await load());
+  }
+
+  forget(id: string): Promise<void> {
+    return this.cache.forget(userKey(id));
+  }
 }
 
 /** The users cache outside a request (create-admin): every drop is final at once. */
 export function redisUserCache({ redis, ttlSeconds, logger }: CacheReadsOptions): UserCache {
-  return userCacheOver(new CacheAside(redis, { ttlSeconds, locks: new KeyLocks(), logger }));
+  return new RedisUserCache(new CacheAside(redis, { ttlSeconds, locks: new KeyLocks(), logger }));
+}
+
+declare global {
+  // Express's own extension point for res.locals.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      cacheAside?: CacheAside;
+    }
+  }
+}
+
+/** "close" comes after the response is sent, or after the client went away. */
+function forgetAgainOnClose(this: Response): void {
+  void this.locals.cacheAside?.forgetAgain();
 }
 
 export function cacheReads({ redis, ttlSeconds, logger }: CacheReadsOptions): RequestHandler {
   // Shared by every request of this app: concurrent misses of one key queue here.
   const locks = new KeyLocks();
+  const options = { ttlSeconds, locks, logger };
+  // No closure per request: classes, and one listener shared by every response.
   return (_req, res, next) => {
-    const cache = new CacheAside(redis, { ttlSeconds, locks, logger });
-    res.locals.postCache = postCacheOver(cache);
-    res.locals.userCache = userCacheOver(cache);
-    // "close" comes after the response is sent, or after the client went away.
-    res.once("close", () => {
-      void cache.forgetAgain();
-    });
+    const cache = new CacheAside(redis, options);
+    res.locals.postCache = new RedisPostCache(cache);
+    res.locals.userCache = new RedisUserCache(cache);
+    res.locals.cacheAside = cache;
+    res.on("close", forgetAgainOnClose);
     next();
   };
 }

@@ -1,8 +1,8 @@
 // HTTP-level optimisations as middleware: the per-request query count, ETags and compression.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 import compression from "compression";
-import type { RequestHandler } from "express";
+import type { RequestHandler, Response } from "express";
 import onHeaders from "on-headers";
 
 import { countingQueries } from "./queries.js";
@@ -26,12 +26,26 @@ export function queryCount({ header }: { header: boolean }): RequestHandler {
 
 /** Weak: compression may change the bytes, not the meaning. */
 export function etagOf(body: string | Buffer): string {
-  return `W/"${createHash("sha256").update(body).digest("hex").slice(0, 32)}"`;
+  // The one-shot form: no Hash object per answer.
+  return `W/"${hash("sha256", body, "hex").slice(0, 32)}"`;
 }
 
 function matches(ifNoneMatch: string, etag: string): boolean {
   const wanted = new Set(ifNoneMatch.split(",").map((tag) => tag.trim().replace(/^W\//, "")));
   return wanted.has("*") || wanted.has(etag.replace(/^W\//, ""));
+}
+
+const UTF8_TYPE = /;\s*charset=utf-8/i;
+
+/**
+ * A text body whose Content-Type names UTF-8 already (every JSON answer) as its
+ * bytes: encoded once, then hashed and sent, instead of hashed and then encoded
+ * again by res.send. Any other body is left to res.send, which sets its charset.
+ */
+function utf8Bytes(res: Response, body: string | Buffer): string | Buffer {
+  if (typeof body !== "string") return body;
+  const type = res.getHeader("Content-Type");
+  return typeof type === "string" && UTF8_TYPE.test(type) ? Buffer.from(body, "utf8") : body;
 }
 
 /**
@@ -48,11 +62,13 @@ export const etags: RequestHandler = (req, res, next) => {
   res.send = (body?: unknown) => {
     // Only a full 200 answer has a representation to tag.
     if (res.statusCode === 200 && (typeof body === "string" || Buffer.isBuffer(body))) {
-      const etag = etagOf(body);
+      const bytes = utf8Bytes(res, body);
+      const etag = etagOf(bytes);
       res.setHeader("ETag", etag);
-      const ifNoneMatch = req.get("If-None-Match");
+      const ifNoneMatch = req.headers["if-none-match"];
       // res.send drops the body, Content-Type and Content-Length of a 304.
       if (ifNoneMatch !== undefined && matches(ifNoneMatch, etag)) res.status(304);
+      return send(bytes);
     }
     return send(body);
   };
