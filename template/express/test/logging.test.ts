@@ -1,12 +1,28 @@
+import { Router } from "express";
 import request from "supertest";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { startTestApp, type TestApp } from "./helpers/app.js";
 
+const ACCESS_LINE_FIELDS = ["duration_ms", "level", "method", "msg", "path", "request_id", "status", "time"];
+
+// Routes that exist only in these tests.
+function testRoutes(): Router {
+  const router = Router();
+  router.get("/explode", () => {
+    throw new Error("a bug");
+  });
+  router.get("/cut-short", (_req, res, next) => {
+    res.write("first chunk");
+    next(new Error("the source failed mid-stream"));
+  });
+  return router;
+}
+
 describe("access log", () => {
   let service: TestApp;
   beforeEach(async () => {
-    service = await startTestApp();
+    service = await startTestApp({ extraRoutes: testRoutes() });
   });
   afterEach(async () => {
     await service.close();
@@ -22,9 +38,7 @@ describe("access log", () => {
     });
     const [line] = accessLines();
     // The same fields as the FastAPI service's line; no user_id without a caller.
-    expect(Object.keys(line ?? {}).sort()).toEqual(
-      ["duration_ms", "level", "method", "msg", "path", "request_id", "status", "time"].sort(),
-    );
+    expect(Object.keys(line ?? {}).sort()).toEqual([...ACCESS_LINE_FIELDS].sort());
     expect(line).toMatchObject({
       level: "info",
       method: "GET",
@@ -41,6 +55,24 @@ describe("access log", () => {
       expect(accessLines()).toHaveLength(1);
     });
     expect(accessLines()[0]).toMatchObject({ method: "DELETE", path: "/nowhere", status: 404 });
+  });
+
+  it("writes a server error's line with the same fields, at info", async () => {
+    await request(service.app).get("/explode").set("X-Request-ID", "log-line-500");
+    await vi.waitFor(() => {
+      expect(accessLines()).toHaveLength(1);
+    });
+    const [line] = accessLines();
+    expect(Object.keys(line ?? {}).sort()).toEqual([...ACCESS_LINE_FIELDS].sort());
+    expect(line).toMatchObject({ level: "info", status: 500, request_id: "log-line-500" });
+  });
+
+  it("marks a response cut short as aborted", async () => {
+    await expect(request(service.app).get("/cut-short").set("X-Request-ID", "cut-short")).rejects.toThrow();
+    await vi.waitFor(() => {
+      expect(accessLines()).toHaveLength(1);
+    });
+    expect(accessLines()[0]).toMatchObject({ request_id: "cut-short", status: 200, aborted: true });
   });
 
   it("never logs credentials or request bodies", async () => {

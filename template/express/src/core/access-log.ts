@@ -1,6 +1,12 @@
-// One JSON line per request, written when the response is done. Only these
-// fields are logged: never headers, bodies or the query string, which may hold
-// credentials.
+// One JSON line per request, written when the response is done or the client
+// went away. Only these fields are logged: never headers, bodies or the query
+// string, which may hold credentials.
+//
+// Not pino-http: it can write this line (customSuccessObject, genReqId from
+// res.locals, quietReqLogger, a req serializer that returns nothing), but it
+// times in whole milliseconds and builds two child loggers per request; measured
+// on GET /health/live it cost about 12 us more CPU per request in isolation and
+// 60-90 us (+40-50%) in the full app, for no field this line needs.
 import { performance } from "node:perf_hooks";
 
 import type { RequestHandler } from "express";
