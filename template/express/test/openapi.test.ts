@@ -81,7 +81,7 @@ describe("/openapi.json", () => {
     expect(document.components.schemas.Problem?.required).toEqual(["type", "title", "status", "detail"]);
   });
 
-  it("documents the rate limit on every API answer and the body limit where a body is taken", () => {
+  it("documents the rate limit on API answers and the body limit", () => {
     for (const [method, path, operation] of operations(document)) {
       const api = path.startsWith("/api/v1/");
       expect("429" in operation.responses, `${method} ${path}`).toBe(api);
