@@ -182,13 +182,14 @@ def _amend(method: str, path: str, operation: Operation, amendments: Sequence[Am
     for amendment in applying:
         for status, response in amendment.responses.items():
             responses[status] = _merged(responses.get(status), response)
-        parameters: list[dict[str, Any]] = operation.setdefault("parameters", [])
-        names = {(parameter["in"], parameter["name"]) for parameter in parameters}
-        parameters.extend(
-            parameter
-            for parameter in amendment.parameters
-            if (parameter["in"], parameter["name"]) not in names
-        )
+        if amendment.parameters:
+            parameters: list[dict[str, Any]] = operation.setdefault("parameters", [])
+            names = {(parameter["in"], parameter["name"]) for parameter in parameters}
+            parameters.extend(
+                parameter
+                for parameter in amendment.parameters
+                if (parameter["in"], parameter["name"]) not in names
+            )
     # Headers last, so that they go on the answers other amendments added too.
     for amendment in applying:
         for status, response in responses.items():
