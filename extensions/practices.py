@@ -186,18 +186,21 @@ CATALOGUE: tuple[Practice, ...] = (
     ),
     Practice(
         id="security-headers",
-        title="Security headers on every response, HSTS by setting, CORS allow-list empty by default",
+        title="Security headers on every response, HSTS by setting, CORS allow-list empty by default "
+        "(a preflight is answered 204 without a body, allowed or not)",
         task="api",
         sources=(SECURITY,),
         evidence={
             "fastapi": (
                 f"{FASTAPI_SRC}/core/middleware.py::_SECURITY_HEADERS",
                 f"{FASTAPI_SRC}/core/middleware.py::CORS_EXPOSED_HEADERS",
-                f"{FASTAPI_SRC}/app.py::CORSMiddleware",
+                f"{FASTAPI_SRC}/app.py::AllowListCORSMiddleware",
+                f"{FASTAPI_SRC}/core/cors.py::AllowListCORSMiddleware",
             ),
             "express": (
                 "src/core/security.ts::securityMiddleware",
                 "src/core/security.ts::CORS_EXPOSED_HEADERS",
+                "src/core/security.ts::isPreflight",
             ),
         },
         verified_by={
@@ -207,12 +210,14 @@ CATALOGUE: tuple[Practice, ...] = (
                 "tests/test_request_context.py::test_cors_allows_only_the_configured_origins",
                 "tests/test_request_context.py::test_cors_exposes_the_service_headers_to_allowed_origins",
                 "tests/test_request_context.py::test_no_cross_origin_access_by_default",
+                "tests/test_request_context.py::test_a_preflight_is_204_without_a_body_whatever_the_origin",
             ),
             "express": (
                 "test/security-headers.test.ts::are set on every response, errors included",
                 "test/security-headers.test.ts::include HSTS only when HSTS_ENABLED is set",
                 "test/security-headers.test.ts::allows only the origins listed in CORS_ORIGINS",
                 "test/security-headers.test.ts::exposes the service's headers to allowed origins",
+                "test/security-headers.test.ts::answers any preflight 204 without a body, as the FastAPI service does",
             ),
         },
     ),
