@@ -153,17 +153,20 @@ CATALOGUE: tuple[Practice, ...] = (
     Practice(
         id="openapi-document",
         title="An OpenAPI 3.1 document at /openapi.json, generated from the schemas that validate "
-        "requests, every error documented as a problem with its status and headers",
+        "requests, every error documented as a problem with its status and headers, and every status and "
+        "header the middlewares add (rate limit, body limit and, where rendered, pool timeout, X-Cache, ETag)",
         task="api",
         sources=(OPERATIONS,),
         evidence={
             "fastapi": (
                 f"{FASTAPI_SRC}/core/openapi.py::install_openapi",
                 f"{FASTAPI_SRC}/core/openapi.py::Problem",
+                f"{FASTAPI_SRC}/core/openapi.py::Amendment",
             ),
             "express": (
                 "src/openapi.ts::createOpenApiDocument",
                 "src/core/openapi.ts::ProblemSchema",
+                "src/core/openapi.ts::amendRoutes",
             ),
         },
         verified_by={
@@ -171,28 +174,33 @@ CATALOGUE: tuple[Practice, ...] = (
                 "tests/test_health.py::test_openapi_document_is_served",
                 "tests/test_openapi.py::test_every_error_is_documented_as_a_problem",
                 "tests/test_openapi.py::test_every_response_documents_its_request_id",
+                "tests/test_openapi.py::test_api_answers_document_the_rate_limit_and_the_body_limit",
             ),
             "express": (
                 "test/openapi.test.ts::serves the OpenAPI 3.1 document generated from the route schemas",
                 "test/openapi.test.ts::documents only routes that exist, with the status each one answers",
                 "test/openapi.test.ts::describes every validation error as a problem listing the bad fields",
+                "test/openapi.test.ts::documents the rate limit on API answers and the body limit",
             ),
         },
     ),
     Practice(
         id="security-headers",
-        title="Security headers on every response, HSTS by setting, CORS allow-list empty by default",
+        title="Security headers on every response, HSTS by setting, CORS allow-list empty by default "
+        "(a preflight is answered 204 without a body, allowed or not)",
         task="api",
         sources=(SECURITY,),
         evidence={
             "fastapi": (
                 f"{FASTAPI_SRC}/core/middleware.py::_SECURITY_HEADERS",
                 f"{FASTAPI_SRC}/core/middleware.py::CORS_EXPOSED_HEADERS",
-                f"{FASTAPI_SRC}/app.py::CORSMiddleware",
+                f"{FASTAPI_SRC}/app.py::AllowListCORSMiddleware",
+                f"{FASTAPI_SRC}/core/cors.py::AllowListCORSMiddleware",
             ),
             "express": (
                 "src/core/security.ts::securityMiddleware",
                 "src/core/security.ts::CORS_EXPOSED_HEADERS",
+                "src/core/security.ts::isPreflight",
             ),
         },
         verified_by={
@@ -202,12 +210,14 @@ CATALOGUE: tuple[Practice, ...] = (
                 "tests/test_request_context.py::test_cors_allows_only_the_configured_origins",
                 "tests/test_request_context.py::test_cors_exposes_the_service_headers_to_allowed_origins",
                 "tests/test_request_context.py::test_no_cross_origin_access_by_default",
+                "tests/test_request_context.py::test_a_preflight_is_204_without_a_body_whatever_the_origin",
             ),
             "express": (
                 "test/security-headers.test.ts::are set on every response, errors included",
                 "test/security-headers.test.ts::include HSTS only when HSTS_ENABLED is set",
                 "test/security-headers.test.ts::allows only the origins listed in CORS_ORIGINS",
                 "test/security-headers.test.ts::exposes the service's headers to allowed origins",
+                "test/security-headers.test.ts::answers any preflight 204 without a body, as the FastAPI service does",
             ),
         },
     ),
@@ -262,7 +272,8 @@ CATALOGUE: tuple[Practice, ...] = (
     Practice(
         id="connection-pooling",
         title="Use connection pooling: a PostgreSQL pool with a hard ceiling (DB_POOL_SIZE), "
-        "pre-ping and a connect timeout, against connection exhaustion",
+        "dead connections dropped before reuse, recycled after 30 minutes, and a connect timeout, "
+        "against connection exhaustion",
         task="database",
         sources=(SEED, TROUBLESHOOTING),
         evidence={
@@ -283,6 +294,32 @@ CATALOGUE: tuple[Practice, ...] = (
             "express": (
                 "test/database/settings.test.ts::sizes the pool from DB_POOL_SIZE with a default of 10",
                 "test/database/transaction.test.ts::returns the connection to the pool after a rollback",
+            ),
+        },
+    ),
+    Practice(
+        id="pool-exhaustion-503",
+        title="Bound the wait for a pooled connection (DB_POOL_TIMEOUT_SECONDS): an exhausted pool "
+        "answers 503 problem+json (database_busy) with Retry-After, never a hang or a 500",
+        task="database",
+        sources=(TROUBLESHOOTING,),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/database/errors.py::DatabaseBusyError",
+                f"{FASTAPI_SRC}/database/dependencies.py::open_session",
+                f"{FASTAPI_SRC}/database/config.py::db_pool_timeout_seconds",
+            ),
+            "express": (
+                "src/database/errors.ts::DatabaseBusyError",
+                "src/database/errors.ts::databaseBusy",
+                "src/database/pool.ts::connectionTimeoutMillis",
+            ),
+        },
+        verified_by={
+            "fastapi": ("tests/database/test_pool.py::test_an_exhausted_pool_answers_503_with_retry_after",),
+            "express": (
+                # One line, as the test is named: grep finds it.
+                "test/database/pool-timeout.test.ts::answers 503 with Retry-After: 1 while every connection is held, and 200 once one is free",  # noqa: E501
             ),
         },
     ),

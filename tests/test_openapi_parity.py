@@ -3,8 +3,11 @@
 Renders FastAPI and Express with the same tasks, prints each one's document the way
 its own tooling does (``create_app().openapi()``, ``npm run openapi``) and compares
 every operation: method and path, operationId, parameters, request media types,
-security, response statuses with their media types and headers, and the component
-names. Schemas may be spelled differently (``anyOf`` or a type list), never shaped so.
+security, response statuses with their media types and headers (whether required, their
+type and pattern), and the component names. Schemas may be spelled differently (``anyOf``
+or a type list), never shaped so. What the middlewares add around the routes is compared
+too: the rate limit (RateLimit-*, 429 with Retry-After), the body limit (413), the pool
+timeout (503 with Retry-After), X-Cache, and ETag with If-None-Match and 304.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from conftest import render
 from pytest_copie.plugin import Copie
 from toolchains import node_modules, python_venv, run
 
-SUBSETS = [("api",), ("api", "database", "auth")]
+SUBSETS = [("api",), ("api", "database", "auth"), ("api", "database", "auth", "cache", "optimize")]
 PRINT_FASTAPI_DOCUMENT = (
     "import json, sys; from my_service.app import create_app; json.dump(create_app().openapi(), sys.stdout)"
 )
@@ -42,6 +45,13 @@ def _express_document(project: Path) -> dict[str, Any]:
     return dict(json.loads(run(["npm", "run", "--silent", "openapi"], cwd=project, env=_environment())))
 
 
+def _headers(response: dict[str, Any]) -> dict[str, tuple[bool, str | None, str | None]]:
+    return {
+        name: (header.get("required", False), header["schema"].get("type"), header["schema"].get("pattern"))
+        for name, header in response.get("headers", {}).items()
+    }
+
+
 def _operations(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """What a client relies on, per operation."""
     return {
@@ -54,7 +64,7 @@ def _operations(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "request": sorted(operation.get("requestBody", {}).get("content", {})),
             "security": operation.get("security", []),
             "responses": {
-                status: (sorted(response.get("content", {})), sorted(response.get("headers", {})))
+                status: (sorted(response.get("content", {})), _headers(response))
                 for status, response in operation["responses"].items()
             },
         }
@@ -68,8 +78,43 @@ def test_fastapi_and_express_publish_the_same_api(copie: Copie, tasks: tuple[str
     fastapi = _fastapi_document(render(copie, framework="fastapi", tasks=list(tasks)))
     express = _express_document(render(copie, framework="express", tasks=list(tasks)))
 
+    _assert_middleware_answers(fastapi, tasks)
+    _assert_middleware_answers(express, tasks)
     assert fastapi["openapi"] == express["openapi"] == "3.1.0"
     assert fastapi["info"] == express["info"]
     assert _operations(fastapi) == _operations(express)
     assert sorted(fastapi["components"]["schemas"]) == sorted(express["components"]["schemas"])
     assert fastapi["components"].get("securitySchemes") == express["components"].get("securitySchemes")
+
+
+def _statuses(document: dict[str, Any], method: str, path: str) -> dict[str, set[str]]:
+    responses = document["paths"][path][method]["responses"]
+    return {status: set(response.get("headers", {})) for status, response in responses.items()}
+
+
+def _assert_middleware_answers(document: dict[str, Any], tasks: tuple[str, ...]) -> None:
+    """What the middlewares add around the routes is in the document (DESIGN §3)."""
+    rate_limit = {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}
+    for key, operation in _operations(document).items():
+        method, path = key.split(" ")
+        statuses = _statuses(document, method.lower(), path)
+        if not path.startswith("/api/v1/"):
+            # Health: no rate limit, no body, no pool wait (readiness answers its own 503).
+            assert not {"304", "413", "429"} & set(statuses), key
+            assert not any(rate_limit & headers for headers in statuses.values()), key
+            continue
+        assert all(rate_limit <= headers for headers in statuses.values()), key
+        assert "Retry-After" in statuses["429"], key
+        for status in {"413", "429", "503"} & set(statuses):
+            assert operation["responses"][status][0] == ["application/problem+json"], (key, status)
+        assert ("413" in statuses) == bool(operation["request"]), key
+        assert ("503" in statuses) == ("database" in tasks), key
+        if "database" in tasks:
+            assert "Retry-After" in statuses["503"], key
+        conditional = "optimize" in tasks and method == "GET"
+        assert ("304" in statuses) == conditional, key
+        assert (("header", "If-None-Match", False) in operation["parameters"]) == conditional, key
+        if conditional:
+            assert all("ETag" in statuses[status] for status in ("200", "304")), key
+        cached = "cache" in tasks and key == "GET /api/v1/posts/{post_id}"
+        assert all(("X-Cache" in statuses[status]) == cached for status in ("200", "304") if status in statuses), key

@@ -5,6 +5,8 @@ import uuid
 import httpx
 import pytest
 
+from contract.problems import assert_problem
+
 
 def test_a_valid_request_id_is_echoed(client: httpx.Client) -> None:
     response = client.get("/health/live", headers={"X-Request-ID": "abc-123.def_456"})
@@ -46,19 +48,38 @@ def test_cors_lets_an_allowed_origin_read_the_service_headers(client: httpx.Clie
     assert "Origin" in response.headers["vary"]
 
 
-def test_cors_preflight_from_an_allowed_origin_is_answered(client: httpx.Client, cors_origin: str) -> None:
-    response = client.options(
-        "/api/v1/users",
-        headers={
-            "Origin": cors_origin,
-            "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "content-type",
-        },
-    )
-    assert response.is_success
+# A preflight asks for a method and headers; both services answer 204 without a body,
+# and only an allowed origin gets Access-Control-Allow-Origin (the browser refuses the rest).
+PREFLIGHT = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type, authorization"}
+
+
+def test_cors_preflight_from_an_allowed_origin_is_204_without_a_body(client: httpx.Client, cors_origin: str) -> None:
+    response = client.options("/api/v1/users", headers={"Origin": cors_origin, **PREFLIGHT})
+    assert response.status_code == 204
+    assert response.content == b""
     assert response.headers["access-control-allow-origin"] == cors_origin
-    assert "POST" in response.headers["access-control-allow-methods"]
-    assert "content-type" in response.headers["access-control-allow-headers"].lower()
+    assert response.headers["access-control-allow-methods"] == "GET, HEAD, POST, PATCH, DELETE"
+    assert response.headers["access-control-allow-headers"] == "content-type, authorization"
+    assert response.headers["access-control-max-age"] == "600"
+    assert response.headers["access-control-expose-headers"] == EXPOSED_HEADERS
+    assert response.headers["vary"] == "Origin, Access-Control-Request-Headers"
+    assert "x-request-id" in response.headers
+    assert "ratelimit-limit" not in response.headers, "a preflight is not counted against the rate limit"
+
+
+def test_cors_preflight_from_another_origin_is_204_without_allow_origin(client: httpx.Client, cors_origin: str) -> None:
+    other = "https://not-" + cors_origin.removeprefix("https://").removeprefix("http://")
+    response = client.options("/api/v1/users", headers={"Origin": other, **PREFLIGHT})
+    assert response.status_code == 204
+    assert response.content == b""
+    assert "access-control-allow-origin" not in response.headers
+    assert response.headers["vary"] == "Origin, Access-Control-Request-Headers"
+
+
+def test_an_options_request_that_is_no_preflight_reaches_the_routes(client: httpx.Client) -> None:
+    response = client.options("/health/live")
+    assert_problem(response, 405, "Method Not Allowed")
+    assert response.headers["allow"] == "GET"
 
 
 def test_cors_gives_other_origins_nothing(client: httpx.Client, cors_origin: str) -> None:

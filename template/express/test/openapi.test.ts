@@ -15,7 +15,8 @@ interface Parameter {
 }
 interface Operation {
   parameters?: Parameter[];
-  responses: Record<string, { content?: Record<string, unknown> }>;
+  requestBody?: unknown;
+  responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
 }
 interface Document {
   openapi: string;
@@ -71,12 +72,28 @@ describe("/openapi.json", () => {
 
   it("describes every validation error as a problem listing the bad fields", () => {
     for (const [method, path, operation] of operations(document)) {
-      if (method === "get" && !operation.parameters) continue;
+      // A GET without path or query parameters has nothing to validate (If-None-Match is free text).
+      if (method === "get" && !operation.parameters?.some((parameter) => parameter.in !== "header")) continue;
       expect(operation.responses["422"]?.content, `${method} ${path}`).toEqual({
         "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
       });
     }
     expect(document.components.schemas.Problem?.required).toEqual(["type", "title", "status", "detail"]);
+  });
+
+  it("documents the rate limit on API answers and the body limit", () => {
+    for (const [method, path, operation] of operations(document)) {
+      const api = path.startsWith("/api/v1/");
+      expect("429" in operation.responses, `${method} ${path}`).toBe(api);
+      expect("413" in operation.responses, `${method} ${path}`).toBe(operation.requestBody !== undefined);
+      if (!api) continue;
+      expect(Object.keys(operation.responses["429"]?.headers ?? {})).toContain("Retry-After");
+      for (const response of Object.values(operation.responses)) {
+        expect(Object.keys(response.headers ?? {})).toEqual(
+          expect.arrayContaining(["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]),
+        );
+      }
+    }
   });
 
   it("documents the page size as the integer the service accepts", () => {

@@ -87,4 +87,29 @@ describe("CORS", () => {
     expect(response.status).toBe(204);
     expect(response.headers["access-control-allow-origin"]).toBe("https://app.example");
   });
+
+  it("answers any preflight 204 without a body, as the FastAPI service does", async () => {
+    service = await startTestApp({ env: { CORS_ORIGINS: "https://app.example" } });
+    const { app } = service;
+    const preflight = (origin: string) =>
+      request(app)
+        .options("/api/v1/users")
+        .set("Origin", origin)
+        .set("Access-Control-Request-Method", "PATCH")
+        .set("Access-Control-Request-Headers", "x-a, x-b");
+    const allowed = await preflight("https://app.example");
+    const refused = await preflight("https://evil.example");
+    for (const response of [allowed, refused]) {
+      expect([response.status, response.text]).toEqual([204, ""]);
+      expect(response.headers["access-control-allow-methods"]).toBe("GET, HEAD, POST, PATCH, DELETE");
+      expect(response.headers["access-control-allow-headers"]).toBe("x-a, x-b");
+      expect(response.headers["access-control-max-age"]).toBe("600");
+      expect(response.headers.vary).toBe("Origin, Access-Control-Request-Headers");
+    }
+    expect(allowed.headers["access-control-allow-origin"]).toBe("https://app.example");
+    // The browser refuses a preflight answer without Access-Control-Allow-Origin.
+    expect(refused.headers["access-control-allow-origin"]).toBeUndefined();
+    const notPreflight = await request(app).options("/health/live");
+    expect(notPreflight.status).toBe(405);
+  });
 });

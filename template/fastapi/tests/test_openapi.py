@@ -5,6 +5,7 @@ from typing import Any
 import httpx
 
 PROBLEM_SCHEMA = {"schema": {"$ref": "#/components/schemas/Problem"}}
+_RATE_LIMIT_HEADERS = {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}
 
 
 def _responses(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -43,3 +44,20 @@ async def test_created_resources_document_their_location(client: httpx.AsyncClie
     created = [response for _, status, response in _responses(document) if status == "201"]
     assert created
     assert all("Location" in response["headers"] for response in created)
+
+
+async def test_api_answers_document_the_rate_limit_and_the_body_limit(
+    client: httpx.AsyncClient,
+) -> None:
+    document = (await client.get("/openapi.json")).json()
+
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            api = path.startswith("/api/v1/")
+            assert ("429" in responses) == api, (method, path)
+            assert ("413" in responses) == ("requestBody" in operation), (method, path)
+            if api:
+                assert "Retry-After" in responses["429"]["headers"]
+                for response in responses.values():
+                    assert set(response["headers"]) >= _RATE_LIMIT_HEADERS, (method, path)

@@ -160,10 +160,34 @@ async def test_cors_allows_only_the_configured_origins() -> None:
         )
         refused = await client.get("/health/live", headers={"Origin": "https://evil.example"})
 
-    assert allowed.status_code == 200
+    assert allowed.status_code == 204
     assert allowed.headers["access-control-allow-origin"] == "https://app.example.com"
     assert "x-request-id" in allowed.headers
     assert "access-control-allow-origin" not in refused.headers
+
+
+async def test_a_preflight_is_204_without_a_body_whatever_the_origin() -> None:
+    app = make_app(cors_origins=["https://app.example.com"])
+    asked = {"Access-Control-Request-Method": "PATCH", "Access-Control-Request-Headers": "x-a, x-b"}
+    async with running(app) as client:
+        allowed = await client.options(
+            "/api/v1/users", headers={"Origin": "https://app.example.com", **asked}
+        )
+        refused = await client.options(
+            "/api/v1/users", headers={"Origin": "https://evil.example", **asked}
+        )
+        not_preflight = await client.options("/health/live")
+
+    for response in (allowed, refused):
+        assert (response.status_code, response.content) == (204, b"")
+        assert response.headers["access-control-allow-methods"] == "GET, HEAD, POST, PATCH, DELETE"
+        assert response.headers["access-control-allow-headers"] == "x-a, x-b"
+        assert response.headers["access-control-max-age"] == "600"
+        assert response.headers["vary"] == "Origin, Access-Control-Request-Headers"
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example.com"
+    # The browser refuses a preflight answer without Access-Control-Allow-Origin.
+    assert "access-control-allow-origin" not in refused.headers
+    assert not_preflight.status_code == 405
 
 
 async def test_cors_exposes_the_service_headers_to_allowed_origins() -> None:

@@ -1,8 +1,10 @@
 // What every feature's OpenAPI description shares: the problem documents errors
 // leave as, the headers every response carries, and helpers that build response
 // entries from zod schemas. Each feature registers its own routes (*.openapi.ts);
-// src/openapi.ts assembles the document.
-import type { ResponseConfig } from "@asteasolutions/zod-to-openapi";
+// src/openapi.ts assembles the document. What a middleware adds around the
+// routes (rate limit, body limit, pool timeout, cache, ETags) is an Amendment,
+// applied to the operations it sees.
+import type { OpenAPIRegistry, ResponseConfig, RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 
 import type { FieldError } from "./errors.js";
@@ -61,3 +63,144 @@ export function problemResponse(description: string, options: ResponseOptions = 
 
 /** 422 for a path, query or body that does not match its schema. */
 export const VALIDATION_PROBLEM = problemResponse("Validation Error: `errors` lists every bad field");
+
+// Whole seconds or counts: header values are strings, of digits.
+function digits(description: string) {
+  return z
+    .string()
+    .regex(/^[0-9]+$/)
+    .meta({ description });
+}
+const RETRY_AFTER = { "Retry-After": digits("seconds to wait before retrying") };
+
+/**
+ * What a middleware adds to the operations it sees, which their routes do not
+ * declare: `responses` it may give instead of the route; `headers` on the
+ * operation's responses whose status is in `statuses` (on all of them when
+ * absent); `requestHeaders` it reads.
+ */
+export interface Amendment {
+  appliesTo: (route: RouteConfig) => boolean;
+  responses?: Record<string, ResponseConfig>;
+  headers?: Record<string, z.ZodType>;
+  statuses?: readonly string[];
+  requestHeaders?: Record<string, z.ZodType>;
+}
+
+const under =
+  (prefix: string, ...methods: RouteConfig["method"][]) =>
+  (route: RouteConfig): boolean =>
+    route.path.startsWith(prefix) && (methods.length === 0 || methods.includes(route.method));
+
+/** core/limits.ts: where the client stands on every answer, 429 past it. */
+export function rateLimited(prefix: string): Amendment {
+  // Optional: an unreachable counter serves requests unlimited, without them.
+  return {
+    appliesTo: under(prefix),
+    responses: {
+      429: problemResponse("More than RATE_LIMIT_PER_MINUTE requests a minute from this client", {
+        headers: RETRY_AFTER,
+      }),
+    },
+    headers: {
+      "RateLimit-Limit": digits("requests allowed per window").optional(),
+      "RateLimit-Remaining": digits("requests left in this window").optional(),
+      "RateLimit-Reset": digits("seconds until the window ends").optional(),
+    },
+  };
+}
+
+/** express.json's limit (app.ts): 413 for a body over 1 MiB. */
+export function bodyLimited(): Amendment {
+  return {
+    appliesTo: (route) => route.request?.body !== undefined,
+    responses: { 413: problemResponse("The request body is larger than 1 MiB") },
+  };
+}
+
+/** database/errors.ts DatabaseBusyError: no pooled connection came free in time. */
+export function poolLimited(prefix: string): Amendment {
+  const busy = "The database is busy: every pooled connection stayed in use (database_busy)";
+  return { appliesTo: under(prefix), responses: { 503: problemResponse(busy, { headers: RETRY_AFTER }) } };
+}
+
+/** X-Cache: whether the cache-aside read of this operation hit Redis. */
+export function cacheStatus(method: RouteConfig["method"], path: string): Amendment {
+  return {
+    appliesTo: (route) => route.method === method && route.path === path,
+    headers: {
+      "X-Cache": z
+        .enum(["HIT", "MISS"])
+        .meta({ description: "HIT: served from the Redis cache; MISS: loaded from storage" }),
+    },
+    statuses: ["200", "304"],
+  };
+}
+
+/** optimize/middleware.ts etags: an ETag on each 200 to a GET; a matching If-None-Match → 304. */
+export function conditionalGets(prefix: string): Amendment {
+  return {
+    appliesTo: under(prefix, "get"),
+    responses: { 304: noContentResponse("Not Modified: the copy with this ETag is current") },
+    headers: { ETag: z.string().meta({ description: "a weak tag of the body, for If-None-Match" }) },
+    statuses: ["200", "304"],
+    requestHeaders: {
+      "If-None-Match": z
+        .string()
+        .optional()
+        .meta({ description: "ETags of copies the client holds: a match is answered 304, without a body" }),
+    },
+  };
+}
+
+type Definitions = OpenAPIRegistry["definitions"];
+type Responses = RouteConfig["responses"];
+type Response = Responses[string];
+
+function extended(object: unknown, extra: Record<string, z.ZodType>): z.ZodObject {
+  if (object === undefined) return z.object(extra);
+  if (object instanceof z.ZodObject) return object.extend(extra);
+  throw new Error("amended headers must be a zod object: build responses with the helpers above");
+}
+
+function withHeaders(response: Response, extra: Record<string, z.ZodType>): Response {
+  return "$ref" in response ? response : { ...response, headers: extended(response.headers, extra) };
+}
+
+/** `added`, or both descriptions and headers where the route already answers so. */
+function merged(existing: Response | undefined, added: ResponseConfig): Response {
+  if (existing === undefined || "$ref" in existing) return existing ?? added;
+  const second = added.description ?? "";
+  const description = `${existing.description ?? ""}; or ${second.slice(0, 1).toLowerCase()}${second.slice(1)}`;
+  return withHeaders({ ...existing, description }, added.headers instanceof z.ZodObject ? added.headers.shape : {});
+}
+
+function amendRoute(route: RouteConfig, amendments: readonly Amendment[]): RouteConfig {
+  const applying = amendments.filter((amendment) => amendment.appliesTo(route));
+  const responses: Responses = { ...route.responses };
+  const amended = { ...route };
+  for (const amendment of applying) {
+    for (const [status, response] of Object.entries(amendment.responses ?? {})) {
+      responses[status] = merged(responses[status], response);
+    }
+    if (amendment.requestHeaders) {
+      amended.request = { ...amended.request, headers: extended(amended.request?.headers, amendment.requestHeaders) };
+    }
+  }
+  // Headers last, so that they go on the answers other amendments added too.
+  for (const { headers, statuses } of applying) {
+    if (!headers) continue;
+    for (const [status, response] of Object.entries(responses)) {
+      if (!statuses || statuses.includes(status)) responses[status] = withHeaders(response, headers);
+    }
+  }
+  const ordered = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
+  return { ...amended, responses: ordered };
+}
+
+/** The registry's definitions, each route with what the amendments add to it. */
+export function amendRoutes(definitions: Definitions, amendments: readonly Amendment[]): Definitions {
+  return definitions.map((definition) =>
+    definition.type === "route" ? { ...definition, route: amendRoute(definition.route, amendments) } : definition,
+  );
+}

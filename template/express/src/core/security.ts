@@ -1,10 +1,12 @@
 // Security headers and CORS. Helmet's defaults stay on; the three the contract
 // names are pinned explicitly, and HSTS is sent only when enabled (it is only
-// meaningful behind TLS).
+// meaningful behind TLS). A preflight is answered 204 without a body, allowed or
+// not (the browser refuses an origin without Access-Control-Allow-Origin), with
+// the headers the FastAPI service sends too.
 import type { ServerResponse } from "node:http";
 
 import cors from "cors";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 import helmet, { type HelmetOptions } from "helmet";
 
 import { REQUEST_ID_HEADER } from "./request-id.js";
@@ -62,6 +64,15 @@ export function securityHeaders(hstsEnabled: boolean): [name: string, value: str
   return [...headers];
 }
 
+/** What the API's routes answer to; HEAD with GET. */
+export const CORS_ALLOWED_METHODS = ["GET", "HEAD", "POST", "PATCH", "DELETE"] as const;
+export const CORS_MAX_AGE_SECONDS = 600;
+
+/** A CORS preflight, as Starlette tells one: cors would take every OPTIONS for one. */
+function isPreflight(req: Request): boolean {
+  return req.method === "OPTIONS" && req.headers.origin !== undefined && "access-control-request-method" in req.headers;
+}
+
 export function securityMiddleware({ hstsEnabled, corsOrigins }: SecurityOptions): RequestHandler[] {
   const headers = securityHeaders(hstsEnabled);
   const handlers: RequestHandler[] = [
@@ -72,8 +83,21 @@ export function securityMiddleware({ hstsEnabled, corsOrigins }: SecurityOptions
   ];
   // No origin is allowed by default: without an allow-list, no CORS headers at all.
   if (corsOrigins.length > 0) {
-    // Joined as the FastAPI service joins them, so both send the same header value.
-    handlers.push(cors({ origin: corsOrigins, exposedHeaders: CORS_EXPOSED_HEADERS.join(", ") }));
+    // Lists joined as the FastAPI service joins them, so both send the same header values.
+    const allowList = cors({
+      origin: corsOrigins,
+      methods: CORS_ALLOWED_METHODS.join(", "),
+      exposedHeaders: CORS_EXPOSED_HEADERS.join(", "),
+      maxAge: CORS_MAX_AGE_SECONDS,
+    });
+    // Any other OPTIONS goes on to the routes (405 with Allow), with CORS_ORIGINS set or not.
+    handlers.push((req, res, next) => {
+      if (req.method === "OPTIONS" && !isPreflight(req)) {
+        next();
+        return;
+      }
+      allowList(req, res, next);
+    });
   }
   return handlers;
 }

@@ -2,9 +2,13 @@
 
 Errors leave as RFC 9457 problem documents (``errors.py``) and every response carries
 ``X-Request-ID`` (``middleware.py``); FastAPI would document its own 422 body instead
-and no header. Routes list the errors they answer with ``problem()``.
+and no header. Routes list the errors they answer with ``problem()``; what a middleware
+adds around them (rate limit, body limit, pool timeout, cache, ETags) is an
+``Amendment``, applied to the operations it sees.
 """
 
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI
@@ -65,8 +69,141 @@ CREATED = {
 }
 
 
-def _complete(document: dict[str, Any]) -> dict[str, Any]:
-    """Swap FastAPI's 422 for the problem, add the Problem schemas and X-Request-ID."""
+Operation = dict[str, Any]
+# Whole seconds or counts: header values are strings, of digits.
+_DIGITS = {"type": "string", "pattern": "^[0-9]+$"}
+
+
+def _header(description: str, schema: dict[str, Any], *, required: bool = True) -> dict[str, Any]:
+    return {"description": description, "required": required, "schema": schema}
+
+
+_RETRY_AFTER = {"Retry-After": _header("seconds to wait before retrying", _DIGITS)}
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """What a middleware adds to the operations it sees, which their routes cannot declare.
+
+    ``responses`` are answers it may give instead of the route; ``headers`` go on the
+    operation's responses whose status is in ``statuses`` (on all of them when empty);
+    ``parameters`` are the request headers it reads.
+    """
+
+    applies: Callable[[str, str, Operation], bool]
+    responses: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    headers: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    statuses: frozenset[str] = frozenset()
+    parameters: tuple[dict[str, Any], ...] = ()
+
+
+def _under(prefix: str, *methods: str) -> Callable[[str, str, Operation], bool]:
+    return lambda method, path, _operation: (
+        path.startswith(prefix) and (not methods or method in methods)
+    )
+
+
+def rate_limited(prefix: str) -> Amendment:
+    """limits.RateLimitMiddleware: where the client stands on every answer, 429 past it."""
+    # Not required: an unreachable counter serves requests unlimited, without them.
+    return Amendment(
+        _under(prefix),
+        responses={
+            "429": problem("More than RATE_LIMIT_PER_MINUTE requests a minute from this client")
+            | {"headers": _RETRY_AFTER}
+        },
+        headers={
+            "RateLimit-Limit": _header("requests allowed per window", _DIGITS, required=False),
+            "RateLimit-Remaining": _header("requests left in this window", _DIGITS, required=False),
+            "RateLimit-Reset": _header("seconds until the window ends", _DIGITS, required=False),
+        },
+    )
+
+
+def body_limited() -> Amendment:
+    """limits.BodyLimitMiddleware: 413 for a body over 1 MiB."""
+    return Amendment(
+        lambda _method, _path, operation: "requestBody" in operation,
+        responses={"413": problem("The request body is larger than 1 MiB")},
+    )
+
+
+def pool_limited(prefix: str) -> Amendment:
+    """database.errors.DatabaseBusyError: no pooled connection came free in time."""
+    busy = problem("The database is busy: every pooled connection stayed in use (database_busy)")
+    return Amendment(_under(prefix), responses={"503": busy | {"headers": _RETRY_AFTER}})
+
+
+def cache_status(method: str, path: str) -> Amendment:
+    """X-Cache: whether the cache-aside read of this operation hit Redis."""
+    x_cache = _header(
+        "HIT: served from the Redis cache; MISS: loaded from storage",
+        {"type": "string", "enum": ["HIT", "MISS"]},
+    )
+    return Amendment(
+        lambda m, p, _operation: (m, p) == (method, path),
+        headers={"X-Cache": x_cache},
+        statuses=frozenset({"200", "304"}),
+    )
+
+
+def conditional_gets(prefix: str) -> Amendment:
+    """optimize.ETagMiddleware: an ETag on each 200 to a GET; a matching If-None-Match → 304."""
+    if_none_match = {
+        "name": "If-None-Match",
+        "in": "header",
+        "required": False,
+        "description": "ETags of copies the client holds: a match is answered 304, without a body",
+        "schema": {"type": "string"},
+    }
+    return Amendment(
+        _under(prefix, "get"),
+        responses={"304": {"description": "Not Modified: the copy with this ETag is current"}},
+        headers={"ETag": _header("a weak tag of the body, for If-None-Match", {"type": "string"})},
+        statuses=frozenset({"200", "304"}),
+        parameters=(if_none_match,),
+    )
+
+
+def _merged(existing: dict[str, Any] | None, added: dict[str, Any]) -> dict[str, Any]:
+    """``added``, or both descriptions and headers where the route already answers so."""
+    if existing is None:
+        return added
+    first, second = existing["description"], added["description"]
+    return existing | {
+        "description": f"{first}; or {second[:1].lower()}{second[1:]}",
+        "headers": {**existing.get("headers", {}), **added.get("headers", {})},
+    }
+
+
+def _amend(method: str, path: str, operation: Operation, amendments: Sequence[Amendment]) -> None:
+    applying = [amendment for amendment in amendments if amendment.applies(method, path, operation)]
+    responses: dict[str, Any] = operation["responses"]
+    for amendment in applying:
+        for status, response in amendment.responses.items():
+            responses[status] = _merged(responses.get(status), response)
+        if amendment.parameters:
+            parameters: list[dict[str, Any]] = operation.setdefault("parameters", [])
+            names = {(parameter["in"], parameter["name"]) for parameter in parameters}
+            parameters.extend(
+                parameter
+                for parameter in amendment.parameters
+                if (parameter["in"], parameter["name"]) not in names
+            )
+    # Headers last, so that they go on the answers other amendments added too.
+    for amendment in applying:
+        for status, response in responses.items():
+            if amendment.headers and (not amendment.statuses or status in amendment.statuses):
+                responses[status] = response | {
+                    "headers": {**response.get("headers", {}), **amendment.headers}
+                }
+    ordered = sorted(responses.items())
+    responses.clear()
+    responses.update(ordered)
+
+
+def _complete(document: dict[str, Any], amendments: Sequence[Amendment]) -> dict[str, Any]:
+    """Swap FastAPI's 422 for the problem, apply the amendments, add Problem and X-Request-ID."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
@@ -75,12 +212,13 @@ def _complete(document: dict[str, Any]) -> dict[str, Any]:
     )
     schemas.update(problem_schema.pop("$defs"))
     schemas["Problem"] = problem_schema
-    for path in document.get("paths", {}).values():
-        for operation in path.values():
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
             responses: dict[str, Any] = operation["responses"]
             fastapi_422 = responses.get("422", {}).get("content", {}).get("application/json", {})
             if fastapi_422.get("schema") == _FASTAPI_422:
                 responses["422"] = VALIDATION_PROBLEM
+            _amend(method, path, operation, amendments)
             for status, response in responses.items():
                 # A copy per response: entries such as VALIDATION_PROBLEM are shared.
                 responses[status] = response | {
@@ -89,13 +227,13 @@ def _complete(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def install_openapi(app: FastAPI) -> None:
+def install_openapi(app: FastAPI, amendments: Sequence[Amendment] = ()) -> None:
     """Serve the completed document at /openapi.json (built once, on first request)."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = _complete(generate())
+            app.openapi_schema = _complete(generate(), amendments)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the document
