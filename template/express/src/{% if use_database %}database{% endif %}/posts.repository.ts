@@ -1,6 +1,6 @@
 // The posts repository over PostgreSQL. Every read joins the author in the same
 // statement: a page of posts with their authors is one query whatever its size.
-import type { CompiledQuery } from "kysely";
+import { createQueryId, type CompiledQuery } from "kysely";
 
 import type { Cursor } from "../core/pagination.js";
 import type { Timestamp } from "../core/timestamps.js";
@@ -87,8 +87,9 @@ function compilePage(db: Db, afterCursor: boolean, ofAuthor: boolean): PageState
   return { compiled, slots };
 }
 
+/** One execution of `statement`: its own values, and its own id, which plugins key results by. */
 function fill({ compiled, slots }: PageStatement, values: PageValues): CompiledQuery<PostRow> {
-  return { ...compiled, parameters: slots.map((slot) => values[slot]) };
+  return { ...compiled, parameters: slots.map((slot) => values[slot]), queryId: createQueryId() };
 }
 
 export class PostgresPostRepository implements PostRepository {
