@@ -1,5 +1,7 @@
 // The posts repository over PostgreSQL. Every read joins the author in the same
 // statement: a page of posts with their authors is one query whatever its size.
+import { createQueryId, type CompiledQuery } from "kysely";
+
 import type { Cursor } from "../core/pagination.js";
 import type { Timestamp } from "../core/timestamps.js";
 import { UnknownAuthorError } from "../posts/posts.errors.js";
@@ -56,8 +58,48 @@ export function pageQuery(db: Db, after: Cursor | undefined, limit: number, auth
   return query;
 }
 
+/** A value of the page query, found once among its compiled parameters. */
+type Slot = "authorId" | "createdAt" | "id" | "limit";
+type PageValues = Record<Slot, unknown>;
+
+// Compiled in place of the values, then recognised among the parameters.
+const MARKS = { authorId: "\u0000authorId", createdAt: "\u0000createdAt", id: "\u0000id", limit: -1 } as const;
+const SLOTS = Object.keys(MARKS) as Slot[];
+
+interface PageStatement {
+  compiled: CompiledQuery<PostRow>;
+  slots: Slot[];
+}
+
+/**
+ * The page query of one shape (after a cursor or not, of one author or not),
+ * compiled once: a request only fills in its values, so Kysely neither rebuilds
+ * nor recompiles it.
+ */
+function compilePage(db: Db, afterCursor: boolean, ofAuthor: boolean): PageStatement {
+  const after = afterCursor ? { createdAt: MARKS.createdAt, id: MARKS.id } : undefined;
+  const compiled = pageQuery(db, after, MARKS.limit, ofAuthor ? MARKS.authorId : undefined).compile();
+  const slots = compiled.parameters.map((value) => {
+    const slot = SLOTS.find((key) => MARKS[key] === value);
+    if (!slot) throw new Error("the page query has a parameter it was not given");
+    return slot;
+  });
+  return { compiled, slots };
+}
+
+/** One execution of `statement`: its own values, and its own id, which plugins key results by. */
+function fill({ compiled, slots }: PageStatement, values: PageValues): CompiledQuery<PostRow> {
+  return { ...compiled, parameters: slots.map((slot) => values[slot]), queryId: createQueryId() };
+}
+
 export class PostgresPostRepository implements PostRepository {
-  constructor(private readonly db: Db) {}
+  private readonly firstPage: { all: PageStatement; ofAuthor: PageStatement };
+  private readonly nextPage: { all: PageStatement; ofAuthor: PageStatement };
+
+  constructor(private readonly db: Db) {
+    this.firstPage = { all: compilePage(db, false, false), ofAuthor: compilePage(db, false, true) };
+    this.nextPage = { all: compilePage(db, true, false), ofAuthor: compilePage(db, true, true) };
+  }
 
   async add(post: Post): Promise<void> {
     try {
@@ -85,7 +127,10 @@ export class PostgresPostRepository implements PostRepository {
   }
 
   async listAfter(after: Cursor | undefined, limit: number, authorId?: string): Promise<Post[]> {
-    const rows: PostRow[] = await pageQuery(this.db, after, limit, authorId).execute();
+    const shape = after ? this.nextPage : this.firstPage;
+    const statement = authorId === undefined ? shape.all : shape.ofAuthor;
+    const values = { authorId, createdAt: after?.createdAt, id: after?.id, limit };
+    const { rows } = await this.db.executeQuery(fill(statement, values));
     return rows.map(toPost);
   }
 
