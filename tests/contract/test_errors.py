@@ -8,11 +8,20 @@ from contract.problems import assert_problem
 def test_unknown_route_is_a_404_problem(client: httpx.Client) -> None:
     response = client.get("/api/v1/no-such-route")
     assert_problem(response, 404, "Not Found")
+    assert response.json()["detail"] == "No resource at GET /api/v1/no-such-route."
 
 
 def test_wrong_method_is_a_405_problem(client: httpx.Client) -> None:
     response = client.delete("/health/live")
     assert_problem(response, 405, "Method Not Allowed")
+    assert response.headers["allow"] == "GET"
+    assert response.json()["detail"] == "DELETE is not allowed here; use GET."
+
+
+def test_a_405_names_every_method_the_path_serves(client: httpx.Client) -> None:
+    response = client.delete("/api/v1/users")
+    assert_problem(response, 405, "Method Not Allowed")
+    assert response.headers["allow"] == "GET, POST"
 
 
 def test_problem_never_leaks_internals(client: httpx.Client) -> None:

@@ -31,7 +31,7 @@ const POOL_TIMEOUT_MESSAGE = "timeout exceeded when trying to connect";
 /** Every pooled connection stayed busy for DB_POOL_TIMEOUT_SECONDS: retry shortly rather than queue longer. */
 export class DatabaseBusyError extends AppError {
   constructor(cause?: unknown) {
-    super("database_busy", 503, "The database is busy; try again in a moment.", {
+    super("database_busy", 503, "The database is busy; retry after the Retry-After delay.", {
       headers: { "Retry-After": "1" },
       cause,
     });

@@ -12,17 +12,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 # RFC 9110 names; Python's HTTPStatus still uses the older ones before 3.13.
 _TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
-_DETAILS = {
-    404: "No resource exists at this path.",
-    405: "This method is not allowed on this resource; see the Allow header.",
-}
-
-
 class AppError(Exception):
     """An error the client can act on: a stable ``code`` for programs, ``detail`` for people."""
 
@@ -76,7 +71,7 @@ async def _app_error(_request: Request, exc: Exception) -> ProblemResponse:
     )
 
 
-async def _http_error(_request: Request, exc: Exception) -> ProblemResponse:
+async def _http_error(request: Request, exc: Exception) -> ProblemResponse:
     if not isinstance(exc, HTTPException):
         raise exc
     status = exc.status_code
@@ -85,11 +80,31 @@ async def _http_error(_request: Request, exc: Exception) -> ProblemResponse:
         # section 8.1), so it is malformed JSON like any other: the same 422.
         body_error = {"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}
         return _invalid_request([body_error])
+    if status == HTTPStatus.METHOD_NOT_ALLOWED:
+        allow = _allowed_methods(request)
+        detail = f"{request.method} is not allowed here; use {allow}."
+        return problem_response(status, detail, headers={**(exc.headers or {}), "Allow": allow})
     # Starlette's default detail repeats the title; say something more useful instead.
     detail = exc.detail if isinstance(exc.detail, str) else ""
-    if not detail or detail == HTTPStatus(status).phrase:
-        detail = _DETAILS.get(status, title_for(status))
+    if status == HTTPStatus.NOT_FOUND and detail in {"", "Not Found"}:
+        detail = f"No resource at {request.method} {request.url.path}."
+    elif not detail or detail == HTTPStatus(status).phrase:
+        detail = title_for(status)
     return problem_response(status, detail, headers=exc.headers)
+
+
+# The order Express lists them in, so both services send the same Allow header.
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path. Starlette's own 405 names only the
+    first route whose path matched (POST /users and GET /users are two routes)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, APIRoute) and route.path_regex.fullmatch(request.url.path):
+            methods |= route.methods
+    return ", ".join(method for method in _METHOD_ORDER if method in methods)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> ProblemResponse:
