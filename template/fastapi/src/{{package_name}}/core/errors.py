@@ -98,8 +98,11 @@ _METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 def _allowed_methods(request: Request) -> str:
-    """Every method some route serves at this path. Starlette's own 405 names only the
-    first route whose path matched (POST /users and GET /users are two routes)."""
+    """Every method some route serves at this path.
+
+    Starlette's own 405 names only the first route whose path matched, and POST /users
+    and GET /users are two routes.
+    """
     methods: set[str] = set()
     for route in request.app.router.routes:
         if isinstance(route, APIRoute) and route.path_regex.fullmatch(request.url.path):
