@@ -18,6 +18,8 @@ from starlette.exceptions import HTTPException
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 # RFC 9110 names; Python's HTTPStatus still uses the older ones before 3.13.
 _TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
+
+
 class AppError(Exception):
     """An error the client can act on: a stable ``code`` for programs, ``detail`` for people."""
 
