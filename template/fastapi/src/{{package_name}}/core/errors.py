@@ -108,7 +108,7 @@ def _allowed_methods(request: Request) -> str:
     methods: set[str] = set()
     for route in request.app.router.routes:
         if isinstance(route, APIRoute) and route.path_regex.fullmatch(request.url.path):
-            methods |= route.methods
+            methods |= route.methods or set()
     return ", ".join(method for method in _METHOD_ORDER if method in methods)
 
 
