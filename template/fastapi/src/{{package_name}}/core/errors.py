@@ -12,8 +12,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 # RFC 9110 names; Python's HTTPStatus still uses the older ones before 3.13.
@@ -95,21 +95,24 @@ async def _http_error(request: Request, exc: Exception) -> ProblemResponse:
     return problem_response(status, detail, headers=exc.headers)
 
 
-# The order Express lists them in, so both services send the same Allow header.
-_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+# The order the Express service lists them in, so both send the same Allow header.
+# HEAD is left out in both: it goes with GET.
+_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 def _allowed_methods(request: Request) -> str:
     """Every method some route serves at this path.
 
     Starlette's own 405 names only the first route whose path matched, and POST /users
-    and GET /users are two routes.
+    and GET /users are two routes. Runs only on a 405, so asking each route is cheap enough.
     """
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        if isinstance(route, APIRoute) and route.path_regex.fullmatch(request.url.path):
-            methods |= route.methods or set()
-    return ", ".join(method for method in _METHOD_ORDER if method in methods)
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in _METHOD_ORDER
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    ]
+    return ", ".join(allowed)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> ProblemResponse:
