@@ -107,12 +107,12 @@ def _allowed_methods(request: Request) -> str:
     and GET /users are two routes. Runs only on a 405, so asking each route is cheap enough.
     """
     routes = request.app.router.routes
-    allowed = [
-        method
-        for method in _METHOD_ORDER
-        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
-    ]
-    return ", ".join(allowed)
+
+    def serves(method: str) -> bool:
+        scope = {**request.scope, "method": method}
+        return any(route.matches(scope)[0] is Match.FULL for route in routes)
+
+    return ", ".join(method for method in _METHOD_ORDER if serves(method))
 
 
 async def _validation_error(_request: Request, exc: Exception) -> ProblemResponse:
