@@ -1,5 +1,5 @@
-// Answers whose JSON text exists already (a cached post, a page PostgreSQL wrote):
-// sent as they are, not parsed only for res.json to serialise them again.
+// Answers whose JSON text exists already (a post as the cache stored it): sent as
+// they are, not parsed only for res.json to serialise them again.
 import type { Response } from "express";
 
 const JSON_TYPE = "application/json; charset=utf-8";
