@@ -1,17 +1,10 @@
-import uuid
 from collections.abc import AsyncIterator
 
-from tests.helpers import assert_problem, make_app, running
+from tests.helpers import assert_problem, make_app, running, unique_client_ip
 
 ONE_MIB = 1024 * 1024
 # No such route, so no storage is touched; it is still under /api/v1, so it is limited.
 API_PATH = "/api/v1/no-such-route"
-
-
-def unique_client_ip() -> str:
-    """An address of this test alone: the counts of other tests never reach it."""
-    value = uuid.uuid4().int
-    return f"10.{value % 256}.{(value >> 8) % 256}.{(value >> 16) % 256}"
 
 
 async def test_body_over_one_mib_is_a_413_problem_from_content_length() -> None:
