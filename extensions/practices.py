@@ -239,6 +239,39 @@ CATALOGUE: tuple[Practice, ...] = (
         },
     ),
     Practice(
+        id="admission-control",
+        title="Bound the work in progress: at most MAX_CONCURRENT_REQUESTS API requests run at once per "
+        "process; the rest wait in arrival order within the request time limit, health checks never wait",
+        task="api",
+        sources=(TROUBLESHOOTING, OPERATIONS),
+        evidence={
+            "fastapi": (
+                f"{FASTAPI_SRC}/core/admission.py::AdmissionGate",
+                f"{FASTAPI_SRC}/core/admission.py::AdmissionMiddleware",
+                f"{FASTAPI_SRC}/core/config.py::max_concurrent_requests",
+            ),
+            "express": (
+                "src/core/admission.ts::AdmissionGate",
+                "src/app.ts::admission(",
+                "src/config.ts::MAX_CONCURRENT_REQUESTS",
+            ),
+        },
+        verified_by={
+            "fastapi": (
+                "tests/test_admission.py::test_requests_past_the_limit_wait_and_are_admitted_in_arrival_order",
+                "tests/test_admission.py::test_health_checks_are_answered_while_every_api_slot_is_taken",
+                "tests/test_admission.py::test_a_request_that_waits_past_the_time_limit_is_a_503_and_never_runs",
+            ),
+            "express": (
+                "test/admission.test.ts::admits waiting requests in arrival order",
+                "test/admission.test.ts::answers the health checks while every API slot is taken",
+                "test/admission.test.ts::frees the place of a waiting client that went away",
+                # One line, as the test is named: grep finds it.
+                "test/admission.test.ts::answers a request that waits past REQUEST_TIMEOUT_SECONDS with the timeout problem",  # noqa: E501
+            ),
+        },
+    ),
+    Practice(
         id="rate-limiting",
         title="Rate limiting: RateLimit-* headers on every API response, a 429 problem with Retry-After past "
         "RATE_LIMIT_PER_MINUTE per client; with cache the counters live in Redis, shared by every instance",
