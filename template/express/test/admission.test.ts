@@ -5,7 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { Router } from "express";
+import { Router, type Express } from "express";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -94,12 +94,12 @@ describe("admission control", () => {
     await service?.close();
   });
 
-  async function start(env: Record<string, string> = {}): Promise<{ gate: AdmissionGate; port: number }> {
+  async function start(env: Record<string, string> = {}): Promise<{ gate: AdmissionGate; port: number; app: Express }> {
     route = new HeldRoute();
     service = await startTestApp({ env: { MAX_CONCURRENT_REQUESTS: "2", ...env }, extraRoutes: route.router() });
     server = http.createServer(service.app).listen(0, "127.0.0.1");
     await once(server, "listening");
-    return { gate: service.admission, port: (server.address() as AddressInfo).port };
+    return { gate: service.admission, port: (server.address() as AddressInfo).port, app: service.app };
   }
 
   it("admits waiting requests in arrival order", async () => {
@@ -128,10 +128,10 @@ describe("admission control", () => {
   });
 
   it("answers the health checks while every API slot is taken", async () => {
-    const { gate, port } = await start();
+    const { gate, port, app } = await start();
     const answers = ["1", "2", "3"].map((name) => get(port, `${API_PREFIX}/held/${name}`).answer);
     await until(() => gate.active === 2 && gate.waiting === 1);
-    const live = await request(server).get("/health/live");
+    const live = await request(app).get("/health/live");
     expect(live.status).toBe(200);
     expect(route.entered).toEqual(["1", "2"]);
     route.open();
@@ -159,14 +159,14 @@ describe("admission control", () => {
   });
 
   it("answers a request that waits past REQUEST_TIMEOUT_SECONDS with the timeout problem", async () => {
-    const { gate } = await start({ REQUEST_TIMEOUT_SECONDS: "0.2" });
+    const { gate, app } = await start({ REQUEST_TIMEOUT_SECONDS: "0.2" });
     // The slots are held by stand-ins: a held request would itself time out
     // first, and its 503 would free its slot for the waiter.
     const holders = [new SlotHolder(), new SlotHolder()];
     for (const holder of holders) gate.enter(holder, () => undefined);
     expect(gate.active).toBe(2);
 
-    const response = await request(server).get(`${API_PREFIX}/held/late`);
+    const response = await request(app).get(`${API_PREFIX}/held/late`);
     expect(response.status).toBe(503);
     expect(response.headers["content-type"]).toMatch(PROBLEM_JSON);
     expect(response.body).toEqual({

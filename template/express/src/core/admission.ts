@@ -49,7 +49,9 @@ export class AdmissionGate {
   };
 
   constructor(limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number above 0, not ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new RangeError(`limit must be a whole number above 0, not ${String(limit)}`);
+    }
     this.limit = limit;
   }
 
