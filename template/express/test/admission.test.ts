@@ -1,5 +1,6 @@
 // MAX_CONCURRENT_REQUESTS: the gate in front of /api/v1. The tests read the
 // gate's counts and the order in which a held route is entered, never timings.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { EventEmitter, once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -209,6 +210,23 @@ describe("admission gate", () => {
     last.emit("close");
     expect({ active: gate.active, waiting: gate.waiting }).toEqual({ active: 0, waiting: 0 });
   });
+
+  it("runs an admitted waiter in its own async context", () => {
+    const gate = new AdmissionGate(1);
+    const context = new AsyncLocalStorage<string>();
+    const holder = new SlotHolder();
+    const seen: (string | undefined)[] = [];
+    context.run("holder", () => {
+      gate.enter(holder, () => undefined);
+    });
+    context.run("waiter", () => {
+      gate.enter(new SlotHolder(), () => seen.push(context.getStore()));
+    });
+    context.run("holder", () => {
+      holder.close();
+    });
+    expect(seen).toEqual(["waiter"]);
+  });
 });
 
 describe("MAX_CONCURRENT_REQUESTS", () => {
@@ -221,9 +239,11 @@ describe("MAX_CONCURRENT_REQUESTS", () => {
     expect(loadConfig({ ...validEnv(), MAX_CONCURRENT_REQUESTS: "10000" }).maxConcurrentRequests).toBe(10_000);
   });
 
-  it.each(["0", "10001", "2.5", "many"])("refuses %s with a message naming the variable", (value) => {
-    const attempt = () => loadConfig({ ...validEnv(), MAX_CONCURRENT_REQUESTS: value });
-    expect(attempt).toThrow(ConfigError);
-    expect(attempt).toThrow("MAX_CONCURRENT_REQUESTS: must be a whole number from 1 to 10000");
+  it("refuses 0, more than 10000 and non-integers with a message naming the variable", () => {
+    for (const value of ["0", "10001", "2.5", "many"]) {
+      const attempt = () => loadConfig({ ...validEnv(), MAX_CONCURRENT_REQUESTS: value });
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow("MAX_CONCURRENT_REQUESTS: must be a whole number from 1 to 10000");
+    }
   });
 });
