@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 
 import { AppError } from "../src/core/errors.js";
+import { formatSeconds } from "../src/core/timeout.js";
 import { parseInput } from "../src/core/validation.js";
 import { startTestApp, type TestApp } from "./helpers/app.js";
 
@@ -131,6 +132,11 @@ describe("problem responses", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const next = await request(service.app).get("/health/live");
     expect(next.status).toBe(200);
+  });
+
+  it("writes the timeout's seconds as FastAPI's detail does (Python's %g)", () => {
+    const written = [30, 0.05, 0.1, 12.5, 3600, 0.1234567, 0.00001].map(formatSeconds);
+    expect(written).toEqual(["30", "0.05", "0.1", "12.5", "3600", "0.123457", "1e-05"]);
   });
 
   it("turns an AppError into a problem with its status and detail", async () => {
