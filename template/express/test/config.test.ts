@@ -12,6 +12,7 @@ describe("settings", () => {
       docsEnabled: true,
       corsOrigins: [],
       requestTimeoutSeconds: 30,
+      maxConcurrentRequests: 64,
       shutdownTimeoutSeconds: 30,
       hstsEnabled: false,
     });

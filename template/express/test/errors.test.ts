@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 
 import { AppError } from "../src/core/errors.js";
+import { formatSeconds } from "../src/core/timeout.js";
 import { parseInput } from "../src/core/validation.js";
 import { startTestApp, type TestApp } from "./helpers/app.js";
 
@@ -121,11 +122,21 @@ describe("problem responses", () => {
     const response = await request(service.app).get("/slow");
     expect(response.status).toBe(503);
     expect(response.headers["content-type"]).toMatch(PROBLEM_JSON);
-    expect(response.body).toMatchObject({ type: "about:blank", title: "Service Unavailable", status: 503 });
+    expect(response.body).toEqual({
+      type: "about:blank",
+      title: "Service Unavailable",
+      status: 503,
+      detail: "The request did not complete within 0.1 seconds.",
+    });
     // The handler's late answer is dropped without crashing anything.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const next = await request(service.app).get("/health/live");
     expect(next.status).toBe(200);
+  });
+
+  it("writes the timeout's seconds as FastAPI's detail does (Python's %g)", () => {
+    const written = [30, 0.05, 0.1, 12.5, 3600, 0.1234567, 0.00001].map(formatSeconds);
+    expect(written).toEqual(["30", "0.05", "0.1", "12.5", "3600", "0.123457", "1e-05"]);
   });
 
   it("turns an AppError into a problem with its status and detail", async () => {

@@ -24,6 +24,19 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what = "op
   }
 }
 
+const trimZeros = (text: string): string => (text.includes(".") ? text.replace(/\.?0+$/, "") : text);
+
+/** Seconds as Python's `f"{seconds:g}"` writes them, for FastAPI's text: 30 → "30", 0.05 → "0.05". */
+export function formatSeconds(seconds: number): string {
+  // %g: six significant digits, in exponent notation outside 1e-4 ≤ |x| < 1e6.
+  const [digits = "", exponent = "0"] = seconds.toExponential(5).split("e");
+  const power = Number(exponent);
+  if (power < -4 || power >= 6) {
+    return `${trimZeros(digits)}e${power < 0 ? "-" : "+"}${String(Math.abs(power)).padStart(2, "0")}`;
+  }
+  return trimZeros(seconds.toFixed(5 - power));
+}
+
 /**
  * Answer 503 when a request is still unanswered after `ms`. The handler keeps
  * running (JavaScript cannot cancel it); SQL statements have their own
@@ -31,10 +44,11 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what = "op
  * handler, which logs it and sends nothing more.
  */
 export function requestTimeout(ms: number): RequestHandler {
+  const detail = `The request did not complete within ${formatSeconds(ms / 1000)} seconds.`;
   return (_req, res, next) => {
     const timer = setTimeout(() => {
       if (!res.headersSent) {
-        sendProblem(res, new AppError("request_timeout", 503, `The request took longer than ${ms / 1000} s.`));
+        sendProblem(res, new AppError("request_timeout", 503, detail));
       }
     }, ms);
     timer.unref();
