@@ -230,8 +230,8 @@ describe("admission gate", () => {
 });
 
 describe("MAX_CONCURRENT_REQUESTS", () => {
-  it("defaults to 64", () => {
-    expect(loadConfig(validEnv()).maxConcurrentRequests).toBe(64);
+  it("defaults to 32", () => {
+    expect(loadConfig(validEnv()).maxConcurrentRequests).toBe(32);
   });
 
   it("reads a whole number from 1 to 10000", () => {

@@ -12,7 +12,7 @@ describe("settings", () => {
       docsEnabled: true,
       corsOrigins: [],
       requestTimeoutSeconds: 30,
-      maxConcurrentRequests: 64,
+      maxConcurrentRequests: 32,
       shutdownTimeoutSeconds: 30,
       hstsEnabled: false,
     });
