@@ -118,6 +118,13 @@ export function bodyLimited(): Amendment {
   };
 }
 
+/** core/timeout.ts: 503 for a request still running at its time limit. */
+export function timeLimited(prefix: string): Amendment {
+  const late =
+    "The request did not complete within REQUEST_TIMEOUT_SECONDS, its wait for one of MAX_CONCURRENT_REQUESTS slots included";
+  return { appliesTo: under(prefix), responses: { 503: problemResponse(late) } };
+}
+
 /** database/errors.ts DatabaseBusyError: no pooled connection came free in time. */
 export function poolLimited(prefix: string): Amendment {
   const busy = "The database is busy: every pooled connection stayed in use (database_busy)";
@@ -172,7 +179,14 @@ function merged(existing: Response | undefined, added: ResponseConfig): Response
   if (existing === undefined || "$ref" in existing) return existing ?? added;
   const second = added.description ?? "";
   const description = `${existing.description ?? ""}; or ${second.slice(0, 1).toLowerCase()}${second.slice(1)}`;
-  return withHeaders({ ...existing, description }, added.headers instanceof z.ZodObject ? added.headers.shape : {});
+  const before = existing.headers instanceof z.ZodObject ? existing.headers.shape : {};
+  const after = added.headers instanceof z.ZodObject ? added.headers.shape : {};
+  const headers: Record<string, z.ZodType> = { ...before, ...after };
+  // A header that only one of the two answers sends is not always there.
+  for (const [name, schema] of Object.entries(headers)) {
+    if (!(name in before && name in after)) headers[name] = schema.optional();
+  }
+  return { ...existing, description, headers: z.object(headers) };
 }
 
 function amendRoute(route: RouteConfig, amendments: readonly Amendment[]): RouteConfig {

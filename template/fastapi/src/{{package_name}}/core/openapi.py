@@ -3,7 +3,7 @@
 Errors leave as RFC 9457 problem documents (``errors.py``) and every response carries
 ``X-Request-ID`` (``middleware.py``); FastAPI would document its own 422 body instead
 and no header. Routes list the errors they answer with ``problem()``; what a middleware
-adds around them (rate limit, body limit, pool timeout, cache, ETags) is an
+adds around them (rate limit, body limit, time limit, pool timeout, cache, ETags) is an
 ``Amendment``, applied to the operations it sees.
 """
 
@@ -128,6 +128,15 @@ def body_limited() -> Amendment:
     )
 
 
+def time_limited(prefix: str) -> Amendment:
+    """middleware.RequestContextMiddleware: 503 for a request still running at its time limit."""
+    late = problem(
+        "The request did not complete within REQUEST_TIMEOUT_SECONDS, "
+        "its wait for one of MAX_CONCURRENT_REQUESTS slots included"
+    )
+    return Amendment(_under(prefix), responses={"503": late})
+
+
 def pool_limited(prefix: str) -> Amendment:
     """database.errors.DatabaseBusyError: no pooled connection came free in time."""
     busy = problem("The database is busy: every pooled connection stayed in use (database_busy)")
@@ -170,9 +179,14 @@ def _merged(existing: dict[str, Any] | None, added: dict[str, Any]) -> dict[str,
     if existing is None:
         return added
     first, second = existing["description"], added["description"]
+    before, after = existing.get("headers", {}), added.get("headers", {})
+    headers = {**before, **after}
+    # A header that only one of the two answers sends is not always there.
+    for name in before.keys() ^ after.keys():
+        headers[name] = headers[name] | {"required": False}
     return existing | {
         "description": f"{first}; or {second[:1].lower()}{second[1:]}",
-        "headers": {**existing.get("headers", {}), **added.get("headers", {})},
+        "headers": headers,
     }
 
 
