@@ -1,6 +1,7 @@
 // Admission control: at most MAX_CONCURRENT_REQUESTS API requests of this
 // process run at once. Under a burst the rest wait here, in arrival order,
-// instead of all contending for the PostgreSQL pool and Redis at the same time.
+// instead of all contending at the same time for the CPU and for the
+// connections (PostgreSQL, Redis) where the service has them.
 // A freed slot goes straight to the oldest waiter, never to a newcomer. A waiter
 // that was answered (the request timeout's 503) or abandoned (the client went
 // away) leaves the queue and never takes a slot: only requests that run hold one,
