@@ -18,18 +18,25 @@ async def until(condition: Callable[[], bool]) -> None:
             await asyncio.sleep(0.001)
 
 
-def entered_count(entered: list[int], count: int) -> Callable[[], bool]:
-    return lambda: len(entered) == count
-
-
-def add_held_route(app: FastAPI, entered: list[int], release: dict[int, asyncio.Event]) -> None:
+class HeldRoute:
     """An API route that records its caller's number and answers once the test releases it."""
 
-    @app.get(HELD)
-    async def held(number: int) -> dict[str, int]:
-        entered.append(number)
-        await release[number].wait()
-        return {"number": number}
+    def __init__(self, app: FastAPI, count: int) -> None:
+        self.entered: list[int] = []
+        self.release = {number: asyncio.Event() for number in range(count)}
+
+        @app.get(HELD)
+        async def held(number: int) -> dict[str, int]:
+            self.entered.append(number)
+            await self.release[number].wait()
+            return {"number": number}
+
+    def has_entered(self, count: int) -> Callable[[], bool]:
+        return lambda: len(self.entered) == count
+
+    def release_all(self) -> None:
+        for event in self.release.values():
+            event.set()
 
 
 async def send_in_order(
@@ -46,23 +53,20 @@ async def send_in_order(
 
 async def test_requests_past_the_limit_wait_and_are_admitted_in_arrival_order() -> None:
     app = make_app(max_concurrent_requests=2)
-    entered: list[int] = []
-    release = {number: asyncio.Event() for number in range(5)}
-    add_held_route(app, entered, release)
+    route = HeldRoute(app, 5)
     gate = app.state.admission
 
     async with running(app, client_ip=unique_client_ip()) as client:
         requests = await send_in_order(client, app, 5)
-        assert entered == [0, 1]
+        assert route.entered == [0, 1]
         assert (gate.active, gate.waiting) == (2, 3)
 
         for number in range(3):
-            release[number].set()
-            await until(entered_count(entered, number + 3))
-        assert entered == [0, 1, 2, 3, 4]
+            route.release[number].set()
+            await until(route.has_entered(number + 3))
+        assert route.entered == [0, 1, 2, 3, 4]
 
-        for event in release.values():
-            event.set()
+        route.release_all()
         responses = await asyncio.gather(*requests)
 
     assert [response.status_code for response in responses] == [200] * 5
@@ -72,9 +76,7 @@ async def test_requests_past_the_limit_wait_and_are_admitted_in_arrival_order() 
 
 async def test_health_checks_are_answered_while_every_api_slot_is_taken() -> None:
     app = make_app(max_concurrent_requests=1)
-    entered: list[int] = []
-    release = {number: asyncio.Event() for number in range(2)}
-    add_held_route(app, entered, release)
+    route = HeldRoute(app, 2)
     gate = app.state.admission
 
     async with running(app, client_ip=unique_client_ip()) as client:
@@ -83,8 +85,7 @@ async def test_health_checks_are_answered_while_every_api_slot_is_taken() -> Non
 
         live = await client.get("/health/live")
 
-        for event in release.values():
-            event.set()
+        route.release_all()
         await asyncio.gather(*requests)
 
     assert live.status_code == 200
@@ -93,9 +94,7 @@ async def test_health_checks_are_answered_while_every_api_slot_is_taken() -> Non
 
 async def test_a_request_that_waits_past_the_time_limit_is_a_503_and_never_runs() -> None:
     app = make_app(max_concurrent_requests=1, request_timeout_seconds=0.2)
-    entered: list[int] = []
-    release = {number: asyncio.Event() for number in range(2)}
-    add_held_route(app, entered, release)
+    route = HeldRoute(app, 2)
     gate = app.state.admission
 
     async with running(app, client_ip=unique_client_ip()) as client:
@@ -105,11 +104,11 @@ async def test_a_request_that_waits_past_the_time_limit_is_a_503_and_never_runs(
         assert (gate.active, gate.waiting) == (1, 0)
         gate.leave()
 
-        release[1].set()
+        route.release[1].set()
         admitted = await client.get(HELD.format(number=1))
 
     body = assert_problem(timed_out, 503)
     assert body["detail"] == "The request did not complete within 0.2 seconds."
-    assert entered == [1]
+    assert route.entered == [1]
     assert admitted.status_code == 200
     assert (gate.active, gate.waiting) == (0, 0)
