@@ -344,7 +344,7 @@ CATALOGUE: tuple[Practice, ...] = (
             ),
             "express": (
                 "src/database/errors.ts::DatabaseBusyError",
-                "src/database/errors.ts::databaseBusy",
+                "src/database/errors.ts::databaseErrors",
                 "src/database/pool.ts::connectionTimeoutMillis",
             ),
         },

@@ -64,8 +64,90 @@ def _require(found: object, package: str, what: str) -> None:
     )
 
 
+def _read_pid(pidfile: Path) -> int | None:
+    try:
+        text = pidfile.read_text().strip()
+    except FileNotFoundError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
 def _env_for(package: str) -> str:
     return "DATABASE_URL" if package.startswith("postgresql") else "REDIS_URL"
+
+
+@dataclass
+class PostgresServer:
+    """One throwaway PostgreSQL cluster in ``home``, on a free loopback port.
+
+    ``stop`` and ``start`` may be called again: the cluster keeps its data and
+    its port, as a database restart would (the outage tests rely on that).
+    """
+
+    home: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="copier-backend-postgres-")))
+    port: int = field(default_factory=free_port)
+    _initialised: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    @property
+    def _pg_ctl(self) -> list[str]:
+        bindir = _postgres_bindir()
+        assert bindir is not None
+        return [*_as_postgres_user(), str(bindir / "pg_ctl"), "-D", str(self.home / "data")]
+
+    @property
+    def stop_command(self) -> list[str]:
+        # Fast shutdown: sessions are terminated, as in a real restart.
+        return [*self._pg_ctl, "-m", "fast", "-w", "stop"]
+
+    def start(self) -> None:
+        if not self._initialised:
+            self._init()
+        options = (
+            f"-p {self.port} -k {self.home / 'sockets'} -c listen_addresses=127.0.0.1 -c max_connections=300 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        subprocess.run(
+            [*self._pg_ctl, "-o", options, "-l", str(self.home / "postgres.log"), "-w", "start"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def stop(self) -> None:
+        subprocess.run(self.stop_command, check=True, stdout=subprocess.DEVNULL)
+
+    def _init(self) -> None:
+        _require(_postgres_bindir(), "postgresql", "PostgreSQL server (initdb, pg_ctl)")
+        bindir = _postgres_bindir()
+        assert bindir is not None
+        (self.home / "sockets").mkdir(parents=True, exist_ok=True)
+        if _is_root():  # PostgreSQL refuses to run as root: its files belong to the postgres user.
+            for path in (self.home, self.home / "sockets"):
+                shutil.chown(path, "postgres")
+        subprocess.run(
+            [
+                *_as_postgres_user(),
+                str(bindir / "initdb"),
+                "-D",
+                str(self.home / "data"),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        self._initialised = True
+
+
+def _as_postgres_user() -> list[str]:
+    return ["runuser", "-u", "postgres", "--"] if _is_root() else []
 
 
 @dataclass
@@ -75,38 +157,15 @@ class Services:
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="copier-backend-services-")))
     env: dict[str, str] = field(default_factory=dict)
     _stops: list[tuple[str, list[str] | int]] = field(default_factory=list)
+    _homes: list[Path] = field(default_factory=list)
 
     def start_postgres(self) -> str:
-        _require(_postgres_bindir(), "postgresql", "PostgreSQL server (initdb, pg_ctl)")
-        bindir = _postgres_bindir()
-        assert bindir is not None
-        data, sockets = self.workdir / "pg", self.workdir / "pg-sockets"
-        sockets.mkdir()
-        as_user: list[str] = []
-        if _is_root():  # PostgreSQL refuses to run as root: run it as the postgres user.
-            shutil.chown(self.workdir, "postgres")
-            shutil.chown(sockets, "postgres")
-            as_user = ["runuser", "-u", "postgres", "--"]
-        port = free_port()
-        subprocess.run(
-            [*as_user, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        options = (
-            f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c max_connections=300 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
-        pg_ctl = [*as_user, str(bindir / "pg_ctl"), "-D", str(data)]
-        subprocess.run(
-            [*pg_ctl, "-o", options, "-l", str(self.workdir / "postgres.log"), "-w", "start"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        self._stops.append(("postgres", [*pg_ctl, "-m", "fast", "-w", "stop"]))
-        url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-        self.env["DATABASE_URL"] = url
-        return url
+        server = PostgresServer()
+        server.start()
+        self._stops.append(("postgres", server.stop_command))
+        self._homes.append(server.home)
+        self.env["DATABASE_URL"] = server.url
+        return server.url
 
     def start_redis(self) -> str:
         _require(shutil.which("redis-server"), "redis-server", "Redis server (redis-server)")
@@ -137,11 +196,12 @@ class Services:
             check=True,
         )
         deadline = time.monotonic() + 10
-        while not pidfile.exists():
+        # redis-server creates its pid file before it writes the pid: wait for a number.
+        while not (pid := _read_pid(pidfile)):
             if time.monotonic() > deadline:
                 raise ServiceError(f"redis-server did not start; see {self.workdir / 'redis.log'}")
             time.sleep(0.05)
-        self._stops.append(("redis", int(pidfile.read_text().strip())))
+        self._stops.append(("redis", pid))
         url = f"redis://127.0.0.1:{port}/0"
         self.env["REDIS_URL"] = url
         return url
@@ -156,4 +216,5 @@ class Services:
                     subprocess.run(how, check=True, stdout=subprocess.DEVNULL)
             except (OSError, subprocess.CalledProcessError) as error:
                 print(f"could not stop {name}: {error}")
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        for home in (self.workdir, *self._homes):
+            shutil.rmtree(home, ignore_errors=True)

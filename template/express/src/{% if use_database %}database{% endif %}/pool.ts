@@ -35,8 +35,18 @@ export function createPool(settings: PoolSettings, logger: Logger): pg.Pool {
     options: UTC_SESSION,
     types: timestampTypes,
   });
+  // PostgreSQL may end any connection, idle or lent out (a restart, an administrator, the
+  // network): its client then emits 'error', and an 'error' event without a listener ends
+  // the process. So every client gets a listener of its own. A failed client is not lent
+  // out again: pg-pool removes an idle one at once and a lent one when it is released.
+  pool.on("connect", (client) => {
+    client.on("error", (err) => {
+      logger.warn({ reason: describeError(err) }, "a PostgreSQL connection failed; the pool replaces it");
+    });
+  });
+  // The pool repeats an idle client's error, already logged by the client's listener.
   pool.on("error", (err) => {
-    logger.warn({ err }, "an idle PostgreSQL connection failed and was removed from the pool");
+    logger.debug({ reason: describeError(err) }, "an idle PostgreSQL connection was removed from the pool");
   });
   return pool;
 }

@@ -5,6 +5,7 @@ errors (unknown route, wrong method, invalid input) get the same problem shape h
 ``middleware.py`` answers anything unhandled with a 500 problem.
 """
 
+import logging
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -15,6 +16,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
+logger = logging.getLogger(__name__)
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 # RFC 9110 names; Python's HTTPStatus still uses the older ones before 3.13.
 _TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
@@ -22,6 +25,10 @@ _TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
 
 class AppError(Exception):
     """An error the client can act on: a stable ``code`` for programs, ``detail`` for people."""
+
+    # Set by errors an operator should hear about (a dependency away): the handler logs
+    # one line per request, with the code and the cause.
+    log_level: int | None = None
 
     def __init__(  # noqa: PLR0913  (beyond code and detail, every argument is a keyword)
         self,
@@ -67,6 +74,9 @@ def problem_response(
 async def _app_error(_request: Request, exc: Exception) -> ProblemResponse:
     if not isinstance(exc, AppError):
         raise exc
+    if exc.log_level is not None:
+        cause = exc.__cause__ or exc.__context__
+        logger.log(exc.log_level, exc.detail, extra={"code": exc.code, "cause": repr(cause)})
     extensions = {"errors": exc.errors} if exc.errors else None
     return problem_response(
         exc.status, exc.detail, type_uri=exc.type_uri, headers=exc.headers, extensions=extensions

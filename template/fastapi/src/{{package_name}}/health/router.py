@@ -53,6 +53,8 @@ async def _run(name: str, check: ReadinessCheck) -> CheckStatus:
         async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
             await check()
     except Exception as exc:  # noqa: BLE001  (any failure means "not ready"; it is logged)
-        logger.warning("readiness check failed", extra={"check": name, "error": repr(exc)})
+        logger.warning(
+            "readiness check failed", extra={"check": name, "error": repr(exc.__cause__ or exc)}
+        )
         return "error"
     return "ok"

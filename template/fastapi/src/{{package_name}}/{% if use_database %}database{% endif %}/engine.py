@@ -5,9 +5,10 @@ Both are created in the app's lifespan, never at import time.
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import AdaptedConnection
+from sqlalchemy.engine import AdaptedConnection, Dialect
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
 
 from ..core.retry import retry
 from .config import DatabaseSettings
+from .errors import DatabaseUnavailableError, database_unavailable
 
 CONNECT_TIMEOUT_SECONDS = 5.0
 # Recycle before PostgreSQL or a proxy in between drops an idle connection.
@@ -45,7 +47,23 @@ def create_engine(settings: DatabaseSettings, *, statement_timeout_seconds: floa
         },
     )
     event.listen(engine.sync_engine, "checkout", replace_closed_connection)
+    event.listen(engine.sync_engine, "do_connect", connect_or_unavailable)
+    event.listen(engine.sync_engine, "handle_error", database_unavailable)
     return engine
+
+
+def connect_or_unavailable(
+    dialect: Dialect, _record: object, cargs: tuple[Any, ...], cparams: dict[str, Any]
+) -> object:
+    """Open a connection as SQLAlchemy would; a socket that fails is PostgreSQL being away.
+
+    SQLAlchemy passes such an ``OSError`` (refused, reset, timed out) through unwrapped
+    and without its ``handle_error`` hook, so it is translated here.
+    """
+    try:
+        return dialect.loaded_dbapi.connect(*cargs, **cparams)
+    except OSError as exc:
+        raise DatabaseUnavailableError from exc
 
 
 def replace_closed_connection(
@@ -92,7 +110,7 @@ async def open_database(
         await retry(
             lambda: check_database(engine),
             what="PostgreSQL",
-            retry_on=(OSError, SQLAlchemyError),
+            retry_on=(OSError, SQLAlchemyError, DatabaseUnavailableError),
         )
         yield engine
     finally:
