@@ -65,7 +65,7 @@ def write_manifest(project: Path, framework: str, package: str, tasks: list[str]
     problems = missing_evidence(project, entries)
     if problems:
         raise ManifestError(
-            "best_practices.json: evidence missing from the rendered project:\n  - "
+            "best_practices.json: claims the rendered project does not back:\n  - "
             + "\n  - ".join(problems)
             + "\nThe template and its practices catalogue disagree; please report this."
         )
