@@ -1,9 +1,10 @@
 """Write best_practices.json into the rendered project (run by Copier as a _task).
 
-The manifest lists the practices of extensions/practices.py that apply to the
-chosen tasks, each with the evidence in the rendered files and the tests that
-verify it. Every evidence path and symbol, and every test, is checked against
-what was rendered; a missing one fails the render with a message naming it.
+The manifest lists the practices of the catalogue (practices/<task>.yml) that
+apply to the chosen tasks, each with the evidence in the rendered files and the
+tests that verify it. Every claim is checked against what was rendered: the file
+must exist and define the name (hooks/definitions.py), or hold the test; a
+missing one fails the render with a message naming it.
 
 Deterministic and idempotent: the same answers give the same bytes, and an
 unchanged manifest is not rewritten (Copier runs _tasks several times per update).
@@ -21,6 +22,7 @@ if str(TEMPLATE_ROOT) not in sys.path:
     sys.path.insert(0, str(TEMPLATE_ROOT))
 
 from extensions.practices import MANIFEST_NAME, manifest_entries  # noqa: E402  (needs the path above)
+from hooks.definitions import names_in  # noqa: E402  (needs the path above)
 
 
 class ManifestError(Exception):
@@ -30,14 +32,26 @@ class ManifestError(Exception):
 def missing_evidence(project: Path, entries: list[dict[str, object]]) -> list[str]:
     problems: list[str] = []
     for entry in entries:
-        claims = [*_as_strs(entry["evidence"]), *_as_strs(entry["verified_by"])]
-        for claim in claims:
-            path, _, symbol = claim.partition("::")
-            file = project / path
-            if not file.is_file():
-                problems.append(f"{entry['id']}: {path} was not rendered")
-            elif symbol and symbol not in file.read_text(encoding="utf-8"):
-                problems.append(f"{entry['id']}: {path} has no {symbol!r}")
+        for key, tests in (("evidence", False), ("verified_by", True)):
+            problems.extend(
+                f"{entry['id']}: {problem}" for problem in _unmet(project, _as_strs(entry[key]), tests=tests)
+            )
+    return problems
+
+
+def _unmet(project: Path, claims: list[str], *, tests: bool) -> list[str]:
+    problems: list[str] = []
+    for claim in claims:
+        path, _, name = claim.partition("::")
+        file = project / path
+        if not file.is_file():
+            problems.append(f"{path} was not rendered")
+            continue
+        names = names_in(file, tests=tests)
+        if names is None:
+            problems.append(f"{path}: no reader for this kind of file")
+        elif name not in names:
+            problems.append(f"{path} {'has no test' if tests else 'defines no'} {name!r}")
     return problems
 
 
@@ -51,9 +65,9 @@ def write_manifest(project: Path, framework: str, package: str, tasks: list[str]
     problems = missing_evidence(project, entries)
     if problems:
         raise ManifestError(
-            "best_practices.json: evidence missing from the rendered project:\n  - "
+            "best_practices.json: claims the rendered project does not back:\n  - "
             + "\n  - ".join(problems)
-            + "\nThe template and extensions/practices.py disagree; please report this."
+            + "\nThe template and its practices catalogue disagree; please report this."
         )
     target = project / MANIFEST_NAME
     content = json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
