@@ -8,10 +8,19 @@ them to ``.copier-answers.yml``.
 from __future__ import annotations
 
 import secrets
+import sys
+from pathlib import Path
 from typing import Any
 
 from copier_template_extensions import ContextHook
 from jinja2 import Environment
+
+# Copier loads this file by path, outside any package: make the template root
+# importable so the task registry can be shared.
+if str(_ROOT := Path(__file__).resolve().parent.parent) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from extensions.tasks import OPTIONAL
 
 
 class DerivedValuesHook(ContextHook):
@@ -26,7 +35,7 @@ class DerivedValuesHook(ContextHook):
     def hook(self, context: dict[str, Any]) -> None:
         tasks = context.get("tasks")
         if isinstance(tasks, list):
-            for task in ("database", "auth", "cache", "optimize"):
+            for task in OPTIONAL:
                 context[f"use_{task}"] = task in tasks
         if context.get("_copier_phase") == "render":
             context.update(self._secrets)

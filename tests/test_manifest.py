@@ -10,7 +10,7 @@ from conftest import FRAMEWORKS, render
 from pytest_copie.plugin import Copie
 
 from extensions.practices import CATALOGUE, MANIFEST_NAME
-from extensions.validation import TASKS
+from extensions.tasks import NAMES
 from hooks.write_manifest import main as write_manifest_main
 
 
@@ -18,7 +18,7 @@ def test_catalogue_is_complete_for_both_frameworks() -> None:
     ids = [practice.id for practice in CATALOGUE]
     assert len(ids) == len(set(ids)), "practice ids must be unique"
     for practice in CATALOGUE:
-        assert practice.task in TASKS
+        assert practice.task in NAMES
         assert set(practice.evidence) == set(FRAMEWORKS), practice.id
         assert set(practice.verified_by) == set(FRAMEWORKS), practice.id
         for framework in FRAMEWORKS:
@@ -58,7 +58,7 @@ def test_every_claim_in_the_manifest_exists_in_the_render(copie: Copie, framewor
 
 def _rerun_hook(project: Path, framework: str) -> int:
     return write_manifest_main(
-        [f"--framework={framework}", "--package=my_service", f"--tasks={','.join(TASKS)}", f"--project={project}"]
+        [f"--framework={framework}", "--package=my_service", f"--tasks={','.join(NAMES)}", f"--project={project}"]
     )
 
 
