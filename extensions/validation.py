@@ -10,20 +10,45 @@ from __future__ import annotations
 import keyword
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 from jinja2 import Environment
 from jinja2.ext import Extension
 
-# Copier loads this file by path, outside any package: make the template root
-# importable so the sibling modules can be shared.
-if str(_ROOT := Path(__file__).resolve().parent.parent) not in sys.path:
-    sys.path.insert(0, str(_ROOT))
 
-from extensions.naming import snake
-from extensions.tasks import REQUIRED, missing_requirements, ordered
+@contextmanager
+def _this_checkout() -> Iterator[None]:
+    """Import ``extensions.*`` from this file's checkout of the template.
+
+    Copier loads this file by path, outside any package, and ``copier update`` renders the
+    old release and the new one in one process: another checkout's ``extensions`` is set
+    aside meanwhile, so each render reads its own registry. (The same block is in context.py.)
+    """
+    root = Path(__file__).resolve().parent.parent
+    loaded = sys.modules.get("extensions")
+    other = loaded is not None and Path(loaded.__file__ or "").resolve().parent.parent != root
+    stashed = {name: sys.modules.pop(name) for name in _loaded_extensions()} if other else {}
+    sys.path.insert(0, str(root))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(root))
+        if other:
+            for name in _loaded_extensions():
+                del sys.modules[name]
+            sys.modules.update(stashed)
+
+
+def _loaded_extensions() -> list[str]:
+    return [name for name in sys.modules if name == "extensions" or name.startswith("extensions.")]
+
+
+with _this_checkout():
+    from extensions.naming import snake
+    from extensions.tasks import REQUIRED, missing_requirements, ordered
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 PACKAGE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
