@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from extensions.validation import TASKS
+from extensions.tasks import NAMES
 
 MANIFEST_NAME = "best_practices.json"
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "practices"
@@ -40,12 +40,12 @@ class Practice:
 
 
 def load_catalogue(directory: Path = CATALOGUE_DIR) -> tuple[Practice, ...]:
-    """Every practice, task by task in the order of TASKS, each file in its own order."""
-    strays = sorted(path.name for path in directory.glob("*.yml") if path.stem not in TASKS)
+    """Every practice, task by task in the order of NAMES, each file in its own order."""
+    strays = sorted(path.name for path in directory.glob("*.yml") if path.stem not in NAMES)
     if strays:
-        raise CatalogueError(f"{directory}: {', '.join(strays)} name no task; tasks are {', '.join(TASKS)}")
+        raise CatalogueError(f"{directory}: {', '.join(strays)} name no task; tasks are {', '.join(NAMES)}")
     practices: list[Practice] = []
-    for task in TASKS:
+    for task in NAMES:
         path = directory / f"{task}.yml"
         if path.is_file():
             practices.extend(_read(path, task))

@@ -10,27 +10,50 @@ from __future__ import annotations
 import keyword
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 from jinja2 import Environment
 from jinja2.ext import Extension
 
-# Copier loads this file by path, outside any package: make the template root
-# importable so the sibling modules can be shared.
-if str(_ROOT := Path(__file__).resolve().parent.parent) not in sys.path:
-    sys.path.insert(0, str(_ROOT))
 
-from extensions.naming import snake
+@contextmanager
+def _this_checkout() -> Iterator[None]:
+    """Import ``extensions.*`` from this file's checkout of the template.
+
+    Copier loads this file by path, outside any package, and ``copier update`` renders the
+    old release and the new one in one process: another checkout's ``extensions`` is set
+    aside meanwhile, so each render reads its own registry. (The same block is in context.py.)
+    """
+    root = Path(__file__).resolve().parent.parent
+    loaded = sys.modules.get("extensions")
+    other = loaded is not None and Path(loaded.__file__ or "").resolve().parent.parent != root
+    stashed = {name: sys.modules.pop(name) for name in _loaded_extensions()} if other else {}
+    sys.path.insert(0, str(root))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(root))
+        if other:
+            for name in _loaded_extensions():
+                del sys.modules[name]
+            sys.modules.update(stashed)
+
+
+def _loaded_extensions() -> list[str]:
+    return [name for name in sys.modules if name == "extensions" or name.startswith("extensions.")]
+
+
+with _this_checkout():
+    from extensions.naming import snake
+    from extensions.tasks import REQUIRED, missing_requirements, ordered
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 PACKAGE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 MIN_PORT, MAX_PORT = 1024, 65535
-TASKS = ("api", "database", "auth", "cache", "optimize")
-# task -> the tasks it cannot work without
-REQUIRES: dict[str, tuple[str, ...]] = {"auth": ("database",), "optimize": ("database",)}
 # Node's built-in modules: an Express package named like one would shadow it.
 NODE_BUILTINS = frozenset(
     [
@@ -124,12 +147,16 @@ def author_email_problem(value: str) -> str:
     return f"author_email {value!r} is not an email address; give one like 'team@example.com'."
 
 
-def http_port_problem(value: int | str) -> str:
-    try:
-        port = int(value)
-    except (TypeError, ValueError):
-        port = -1
-    if MIN_PORT <= port <= MAX_PORT:
+def http_port_problem(value: object) -> str:
+    # copier.yml asks with `type: yaml`, not `int`: Copier casts an int answer with int()
+    # before any validator runs, and "abc" would stop it with a message naming no question.
+    if isinstance(value, bool) or not isinstance(value, int):
+        given = "nothing" if value is None else repr(value)
+        return (
+            f"http_port must be an integer from {MIN_PORT} to {MAX_PORT} (got {given}); "
+            f"give one such as --data http_port=8000."
+        )
+    if MIN_PORT <= value <= MAX_PORT:
         return ""
     return (
         f"http_port {value!r} is outside {MIN_PORT}-{MAX_PORT}: ports below {MIN_PORT} need root; "
@@ -156,25 +183,23 @@ def framework_change_problem(value: str, destination: object, answers_file: obje
 
 def tasks_problem(value: Iterable[str]) -> str:
     chosen = list(value)
-    if "api" not in chosen:
+    if REQUIRED not in chosen:
         return (
-            "tasks must include 'api': every service serves an API; add api "
-            f"(for example --data tasks='{_task_list(['api', *chosen])}')."
+            f"tasks must include {REQUIRED!r}: every service serves an API; add {REQUIRED} "
+            f"(for example --data tasks='{_task_list([REQUIRED, *chosen])}')."
         )
-    for task in TASKS:
-        missing = [need for need in REQUIRES.get(task, ()) if task in chosen and need not in chosen]
-        if missing:
-            fixed = _task_list([*chosen, *missing])
-            return (
-                f"tasks: {task!r} requires {' and '.join(map(repr, missing))}; add "
-                f"{', '.join(missing)} (for example --data tasks='{fixed}') or drop {task}."
-            )
-    return ""
+    lacking = missing_requirements(chosen)
+    if not lacking:
+        return ""
+    task, missing = next(iter(lacking.items()))  # the first in answer order
+    return (
+        f"tasks: {task!r} requires {' and '.join(map(repr, missing))}; add "
+        f"{', '.join(missing)} (for example --data tasks='{_task_list([*chosen, *missing])}') or drop {task}."
+    )
 
 
 def _task_list(chosen: Iterable[str]) -> str:
-    present = set(chosen)
-    return "[" + ", ".join(task for task in TASKS if task in present) + "]"
+    return "[" + ", ".join(ordered(chosen)) + "]"
 
 
 def _suggest_slug(value: str) -> str:

@@ -1,7 +1,7 @@
 """Throughput of rendered projects next to a bare app of their framework (README "Benchmarks").
 
 For each framework: renders the working tree with every task and again without
-``cache``, installs both from the shared toolchains (tests/toolchains.py), gives
+``cache``, installs both from the shared toolchains (skill/toolchains.py), gives
 each a fresh database on PostgreSQL (and Redis), migrates and seeds it through its
 API, then serves it as in production (one process, logs on) next to a bare app of
 the same framework, and loads both with wrk in alternating rounds. Prints, per

@@ -8,6 +8,3 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SKILL_MD = ROOT / "SKILL.md"
-# Installs the runner needs (a venv for FastAPI renders, node_modules for Express
-# renders) live here, beside the template's own test caches.
-CACHE = ROOT / ".cache" / "skill"

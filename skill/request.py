@@ -17,9 +17,8 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 
 from extensions.naming import kebab, snake
+from extensions.tasks import closure
 from extensions.validation import (
-    REQUIRES,
-    TASKS,
     author_email_problem,
     http_port_problem,
     package_name_problem,
@@ -52,13 +51,6 @@ class Request:
         if self.task == "api":
             return None
         return tuple(task for task in self.tasks if task != self.task)
-
-
-def closure(chosen: Iterable[str]) -> tuple[str, ...]:
-    needed = {"api", *chosen}
-    while missing := {need for task in needed for need in REQUIRES.get(task, ()) if need not in needed}:
-        needed |= missing
-    return tuple(task for task in TASKS if task in needed)
 
 
 def parse_request(raw: str, spec: Spec) -> Request:

@@ -1,10 +1,12 @@
-"""Installs shared by every run, so a run does not install: one venv, one node_modules.
+"""The installs every render that runs code shares: one venv, one node_modules.
 
-Each is built once per version of the framework's dependency file, from a
-render with every task (its dependencies are a superset of any render's), under
-a file lock so parallel runs build it once. A build cut short (by the budget)
-leaves no ``ready`` mark and is redone by the next run; ``python -m skill
---prepare`` builds both outside any budget.
+The skill runner, the template's tests and the benchmark all use them. Each is
+built once per version of the framework's dependency file, from a render with
+every task (its dependencies, dev extras included, are a superset of any
+render's), in ``.cache/toolchains/<framework>-<digest>``, under a file lock so
+parallel runs and pytest-xdist workers build it once. A build cut short (by a
+skill's budget) leaves no ``ready`` mark and is redone by the next caller;
+``python -m skill --prepare`` builds both outside any budget.
 """
 
 from __future__ import annotations
@@ -15,17 +17,17 @@ import os
 import shutil
 import sys
 import time
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from extensions.validation import TASKS
-from skill import CACHE, ROOT
+from extensions.tasks import NAMES
+from skill import ROOT
 from skill.budget import Deadline
 from skill.proc import run
 from skill.render import render
 
+CACHE = ROOT / ".cache" / "toolchains"
 LOCK_POLL_SECONDS = 0.1
 
 
@@ -37,33 +39,29 @@ def uv() -> Path:
     return Path(found)
 
 
-def python_venv(deadline: Deadline) -> Path:
-    """A venv with the run-time dependencies of a FastAPI render."""
-    home = _home("fastapi", "pyproject.toml.jinja", f"py{sys.version_info.major}{sys.version_info.minor}")
+def python_venv(deadline: Deadline | None = None) -> Path:
+    """A venv with every dependency, dev extras included, of a FastAPI render."""
+    deadline = deadline or Deadline(None)
+    home = _home("fastapi", "pyproject.toml.jinja")
     venv = home / "venv"
     with _locked(home.with_suffix(".lock"), deadline):
         if not (home / "ready").exists():
             project = _full_render("fastapi", home / "project")
-            pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
-            requirements = home / "requirements.txt"
-            requirements.write_text("\n".join(pyproject["project"]["dependencies"]) + "\n", encoding="utf-8")
             run(
                 [uv(), "venv", "--quiet", "--allow-existing", "--python", sys.executable, venv],
                 cwd=home,
                 deadline=deadline,
             )
-            run(
-                [uv(), "pip", "install", "--quiet", "--python", venv / "bin" / "python", "-r", requirements],
-                cwd=home,
-                deadline=deadline,
-            )
+            install: list[str | Path] = [uv(), "pip", "install", "--quiet", "--python", venv / "bin" / "python"]
+            run([*install, "-r", "pyproject.toml", "--extra", "dev"], cwd=project, deadline=deadline)
             (home / "ready").touch()
     return venv
 
 
-def node_modules(deadline: Deadline) -> Path:
-    """node_modules with every dependency of an Express render."""
-    home = _home("express", "package.json.jinja", "node")
+def node_modules(deadline: Deadline | None = None) -> Path:
+    """node_modules with every dependency, dev ones included, of an Express render."""
+    deadline = deadline or Deadline(None)
+    home = _home("express", "package.json.jinja")
     project = home / "project"
     with _locked(home.with_suffix(".lock"), deadline):
         if not (home / "ready").exists():
@@ -79,14 +77,14 @@ def node_modules(deadline: Deadline) -> Path:
     return project / "node_modules"
 
 
-def _home(framework: str, dependency_file: str, runtime: str) -> Path:
+def _home(framework: str, dependency_file: str) -> Path:
     digest = hashlib.sha256((ROOT / "template" / framework / dependency_file).read_bytes()).hexdigest()[:12]
-    return CACHE / f"{framework}-{runtime}-{digest}"
+    return CACHE / f"{framework}-{digest}"
 
 
 def _full_render(framework: str, destination: Path) -> Path:
     shutil.rmtree(destination, ignore_errors=True)  # what an interrupted build left
-    render(destination, {"framework": framework, "tasks": list(TASKS)}, run_tasks=False)
+    render(destination, {"framework": framework, "tasks": list(NAMES)}, run_tasks=False)
     (destination / ".env").unlink(missing_ok=True)  # only installs live here: no secrets
     return destination
 

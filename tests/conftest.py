@@ -8,22 +8,13 @@ from pathlib import Path
 import pytest
 from pytest_copie.plugin import Copie
 
+from extensions.tasks import allowed_subsets
+
 ROOT = Path(__file__).resolve().parent.parent
 # The contract suite needs a live server: the generated-project tests boot one
 # and run it with CONTRACT_BASE_URL set (see tests/contract/conftest.py).
 collect_ignore = [] if os.environ.get("CONTRACT_BASE_URL") else ["contract"]
-TASK_SUBSETS: tuple[tuple[str, ...], ...] = (
-    ("api",),
-    ("api", "cache"),
-    ("api", "database"),
-    ("api", "database", "cache"),
-    ("api", "database", "auth"),
-    ("api", "database", "optimize"),
-    ("api", "database", "auth", "cache"),
-    ("api", "database", "cache", "optimize"),
-    ("api", "database", "auth", "optimize"),
-    ("api", "database", "auth", "cache", "optimize"),
-)
+TASK_SUBSETS = allowed_subsets()
 FRAMEWORKS = ("fastapi", "express")
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from itertools import combinations
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import ROOT, render
 from pytest_copie.plugin import Copie
+
+from extensions.tasks import NAMES, TASKS, allowed_subsets, ordered
+from extensions.validation import tasks_problem
 
 BAD_ANSWERS = [
     pytest.param(
@@ -82,6 +86,32 @@ BAD_ANSWERS = [
         id="port-high",
     ),
     pytest.param(
+        {"http_port": "abc"},
+        "Validation error for question 'http_port': http_port must be an integer from 1024 to 65535 (got 'abc'); "
+        "give one such as --data http_port=8000.",
+        id="port-not-a-number",
+    ),
+    pytest.param(
+        {"http_port": ""},
+        "Validation error for question 'http_port': http_port must be an integer from 1024 to 65535 (got nothing); "
+        "give one such as --data http_port=8000.",
+        id="port-empty",
+    ),
+    pytest.param(
+        {"http_port": "8000.5"}, "http_port must be an integer from 1024 to 65535 (got 8000.5)", id="port-float"
+    ),
+    pytest.param({"http_port": "true"}, "http_port must be an integer from 1024 to 65535 (got True)", id="port-bool"),
+    pytest.param(
+        {"framework": "django"},
+        "Invalid choice for 'framework': 'django' is not in ['fastapi', 'express']",
+        id="framework-unknown",
+    ),
+    pytest.param(
+        {"tasks": ["api", "queue"]},
+        "Invalid choice for 'tasks': 'queue' is not in ['api', 'database', 'auth', 'cache', 'optimize']",
+        id="tasks-unknown",
+    ),
+    pytest.param(
         {"tasks": ["database", "cache"]},
         "Validation error for question 'tasks': tasks must include 'api': every service serves an API; add "
         "api (for example --data tasks='[api, database, cache]').",
@@ -119,6 +149,7 @@ def test_bad_answer_names_the_question_and_writes_nothing(
         ("project_slug=My Slug!", "project_slug"),
         ("package_name=class", "package_name"),
         ("tasks=[api, optimize]", "tasks"),
+        ("http_port=abc", "http_port"),
     ],
 )
 def test_cli_rejects_bad_data_before_creating_the_destination(tmp_path: Path, data: str, question: str) -> None:
@@ -133,6 +164,43 @@ def test_cli_rejects_bad_data_before_creating_the_destination(tmp_path: Path, da
     assert completed.returncode != 0
     assert f"Validation error for question '{question}'" in completed.stderr
     assert not destination.exists()
+
+
+def test_cli_names_the_port_question_and_the_fix(tmp_path: Path) -> None:
+    destination = tmp_path / "service"
+    copier = Path(sys.executable).with_name("copier")
+    completed = subprocess.run(
+        [str(copier), "copy", "--trust", "--defaults", "--data", "http_port=abc", str(ROOT), str(destination)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert completed.stderr.strip().splitlines()[-1] == (
+        "ValueError: Validation error for question 'http_port': http_port must be an integer from 1024 to 65535 "
+        "(got 'abc'); give one such as --data http_port=8000."
+    )
+    assert not destination.exists()
+
+
+def test_port_is_recorded_as_an_integer(copie: Copie) -> None:
+    """copier update reads the answers file back: an existing `http_port: 8000` must stay valid."""
+    project = render(copie, http_port="9000")
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["http_port"] == 9000
+
+
+def test_tasks_question_offers_the_registry() -> None:
+    question = yaml.safe_load((ROOT / "copier.yml").read_text())["tasks"]
+    assert question["choices"] == {f"{task.name}: {task.label}": task.name for task in TASKS}
+    assert list(question["choices"].values()) == list(NAMES)
+    assert question["default"] == list(NAMES)
+
+
+def test_every_allowed_subset_passes_the_validator_and_no_other_does() -> None:
+    subsets = {frozenset(chosen) for size in range(len(NAMES) + 1) for chosen in combinations(NAMES, size)}
+    accepted = {subset for subset in subsets if not tasks_problem(ordered(subset))}
+    assert accepted == {frozenset(subset) for subset in allowed_subsets()}
+    assert len(allowed_subsets()) == len(set(allowed_subsets())) == 10
 
 
 def test_names_derive_from_the_project_name(copie: Copie) -> None:

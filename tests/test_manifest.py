@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from pytest_copie.plugin import Copie
 
 from extensions.practices import CATALOGUE, CATALOGUE_DIR, MANIFEST_NAME, CatalogueError, load_catalogue
-from extensions.validation import TASKS
+from extensions.tasks import NAMES
 from hooks.definitions import names_in, python_definitions, typescript_definitions, typescript_tests
 from hooks.write_manifest import main as write_manifest_main
 
@@ -45,13 +45,13 @@ def test_the_schema_is_a_valid_json_schema() -> None:
     Draft202012Validator.check_schema(SCHEMA)
 
 
-@pytest.mark.parametrize("task", TASKS)
+@pytest.mark.parametrize("task", NAMES)
 def test_each_task_has_a_catalogue_file_that_matches_the_schema(task: str) -> None:
     assert schema_problems(CATALOGUE_DIR / f"{task}.yml") == []
 
 
 def test_catalogue_is_complete_for_both_frameworks() -> None:
-    assert {practice.task for practice in CATALOGUE} == set(TASKS)
+    assert {practice.task for practice in CATALOGUE} == set(NAMES)
     assert {practice.id for practice in CATALOGUE if practice.brief} == BRIEF
     for practice in CATALOGUE:
         assert set(practice.evidence) == set(practice.verified_by) == set(FRAMEWORKS), practice.id
@@ -168,7 +168,7 @@ def test_two_renders_give_byte_identical_manifests(copie: Copie, framework: str)
 def test_manifest_lists_only_practices_of_the_chosen_tasks(copie: Copie, framework: str) -> None:
     full = json.loads((render(copie, framework=framework) / MANIFEST_NAME).read_text())
     lean = json.loads((render(copie, framework=framework, tasks=["api", "cache"]) / MANIFEST_NAME).read_text())
-    assert {entry["task"] for entry in full} == set(TASKS)
+    assert {entry["task"] for entry in full} == set(NAMES)
     assert {entry["task"] for entry in lean} == {"api", "cache"}
     assert [entry for entry in full if entry["task"] in {"api", "cache"}] == lean
     for entry in full:
@@ -188,7 +188,7 @@ def test_every_claim_in_the_manifest_names_a_definition_or_a_test_of_the_render(
 
 def _rerun_hook(project: Path, framework: str) -> int:
     return write_manifest_main(
-        [f"--framework={framework}", "--package=my_service", f"--tasks={','.join(TASKS)}", f"--project={project}"]
+        [f"--framework={framework}", "--package=my_service", f"--tasks={','.join(NAMES)}", f"--project={project}"]
     )
 
 

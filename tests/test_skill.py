@@ -21,12 +21,12 @@ import pytest
 from conftest import FRAMEWORKS, ROOT
 from jsonschema import Draft202012Validator
 
-from extensions.validation import TASKS
+from extensions.tasks import NAMES, closure
 from scripts.services import free_port
 from skill import cli, render
 from skill.budget import Deadline
 from skill.proc import run
-from skill.request import Request, closure, parse_request
+from skill.request import Request, parse_request
 from skill.runner import Renders, Steps, render_pair, run_skill
 from skill.schema import Schema
 from skill.spec import front_matter, load_spec
@@ -114,7 +114,7 @@ def test_front_matter_has_the_skill_fields_with_valid_json_schemas() -> None:
     for name in ("input_schema", "output_schema", "error_schema"):
         Draft202012Validator.check_schema(matter[name])
     assert set(matter["output_schema"]["required"]) == {"code", "schema", "best_practices"}
-    assert matter["input_schema"]["properties"]["task"]["enum"] == list(TASKS)
+    assert matter["input_schema"]["properties"]["task"]["enum"] == list(NAMES)
     assert matter["timeout_ms"] == 30000
     assert SPEC.timeout == 30
     assert (matter["retry_config"]["max_attempts"], matter["retry_config"]["backoff"]) == (3, "exponential")
@@ -166,7 +166,7 @@ def test_framework_defaults_to_fastapi() -> None:
 @pytest.mark.services
 @pytest.mark.parametrize(
     ("framework", "task"),
-    [pytest.param(framework, task, id=f"{framework}-{task}") for framework in FRAMEWORKS for task in TASKS],
+    [pytest.param(framework, task, id=f"{framework}-{task}") for framework in FRAMEWORKS for task in NAMES],
 )
 def test_every_task_and_framework_answers_with_output_matching_output_schema(
     framework: str,

@@ -1,8 +1,8 @@
 """Renders of the working tree, installed from the shared toolchains, migrated, served.
 
-The installs are those of ``tests/toolchains.py``: one venv / node_modules per
-version of the framework's dependency file, built from a render with every task,
-so a benchmark run installs nothing the test suite has already installed.
+The installs are the shared ones of ``skill/toolchains.py``: one venv / node_modules
+per version of the framework's dependency file, built from a render with every
+task, so a benchmark run installs nothing the test suite has already installed.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,14 +21,12 @@ from urllib.parse import urlsplit, urlunsplit
 import yaml
 from copier import run_copy
 
+from extensions.tasks import NAMES
 from scripts.benchmark.errors import BenchError
+from skill.toolchains import node_modules, python_venv
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from toolchains import node_modules, python_venv  # noqa: E402  (tests/ is not a package)
-
-ALL_TASKS = ["api", "database", "auth", "cache", "optimize"]
+ALL_TASKS = list(NAMES)
 WITHOUT_CACHE = [task for task in ALL_TASKS if task != "cache"]
 BARE_APPS = Path(__file__).with_name("bare")
 OUTPUT_TAIL_CHARS = 4000
