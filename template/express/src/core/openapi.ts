@@ -125,10 +125,12 @@ export function timeLimited(prefix: string): Amendment {
   return { appliesTo: under(prefix), responses: { 503: problemResponse(late) } };
 }
 
-/** database/errors.ts DatabaseBusyError: no pooled connection came free in time. */
+/** database/errors.ts: no pooled connection came free in time, or PostgreSQL is away. */
 export function poolLimited(prefix: string): Amendment {
-  const busy = "The database is busy: every pooled connection stayed in use (database_busy)";
-  return { appliesTo: under(prefix), responses: { 503: problemResponse(busy, { headers: RETRY_AFTER }) } };
+  const away =
+    "The database is busy: every pooled connection stayed in use (database_busy); " +
+    "or unavailable: PostgreSQL refused, ended or could not open a connection (database_unavailable)";
+  return { appliesTo: under(prefix), responses: { 503: problemResponse(away, { headers: RETRY_AFTER }) } };
 }
 
 /** X-Cache: whether the cache-aside read of this operation hit Redis. */

@@ -138,9 +138,13 @@ def time_limited(prefix: str) -> Amendment:
 
 
 def pool_limited(prefix: str) -> Amendment:
-    """database.errors.DatabaseBusyError: no pooled connection came free in time."""
-    busy = problem("The database is busy: every pooled connection stayed in use (database_busy)")
-    return Amendment(_under(prefix), responses={"503": busy | {"headers": _RETRY_AFTER}})
+    """database.errors: no pooled connection came free in time, or PostgreSQL is away."""
+    away = problem(
+        "The database is busy: every pooled connection stayed in use (database_busy); "
+        "or unavailable: PostgreSQL refused, ended or could not open a connection "
+        "(database_unavailable)"
+    )
+    return Amendment(_under(prefix), responses={"503": away | {"headers": _RETRY_AFTER}})
 
 
 def cache_status(method: str, path: str) -> Amendment:
