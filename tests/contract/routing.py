@@ -37,7 +37,9 @@ def assert_not_found(client: httpx.Client, path: str, headers: dict[str, str]) -
     assert response.json()["detail"] == f"No resource at GET {path}."
 
 
-def assert_method_not_allowed(client: httpx.Client, method: str, path: str, allow: str, headers: dict[str, str]) -> None:
+def assert_method_not_allowed(
+    client: httpx.Client, method: str, path: str, allow: str, headers: dict[str, str]
+) -> None:
     response = client.request(method, path, headers=headers)
     assert_problem(response, 405, "Method Not Allowed")
     assert response.headers["allow"] == allow
