@@ -14,6 +14,14 @@ import httpx
 
 from contract.api import unique_email
 from contract.problems import assert_problem
+from contract.routing import (
+    INVALID_TOKEN,
+    NO_TOKEN,
+    UNKNOWN_PATHS,
+    WRONG_METHODS,
+    assert_method_not_allowed,
+    assert_not_found,
+)
 
 PASSWORD = "correct horse battery staple"  # noqa: S105  (a test account's, made per test)
 
@@ -136,6 +144,23 @@ def test_401_carries_www_authenticate(client: httpx.Client) -> None:
     assert_unauthorized(client.get("/api/v1/users/me", headers={"Authorization": "Bearer not.a.jwt"}))
     unsigned = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ4In0."
     assert_unauthorized(client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {unsigned}"}))
+
+
+def test_routing_answers_a_signed_in_caller_as_anyone(client: httpx.Client) -> None:
+    # test_errors.py sends these without a valid token; a valid one changes nothing either.
+    _, headers = signed_up(client)
+    for path in UNKNOWN_PATHS:
+        assert_not_found(client, path, headers)
+    for method, path, allow in WRONG_METHODS:
+        assert_method_not_allowed(client, method, path, allow, headers)
+
+
+def test_a_wrong_method_on_the_auth_routes_is_a_405_whatever_the_token(client: httpx.Client) -> None:
+    _, signed_in = signed_up(client)
+    for headers in (NO_TOKEN, INVALID_TOKEN, signed_in):
+        for path in ("/api/v1/auth/token", "/api/v1/auth/refresh", "/api/v1/auth/logout"):
+            assert_method_not_allowed(client, "GET", path, "POST", headers)
+        assert_not_found(client, "/api/v1/auth/no-such-route", headers)
 
 
 def test_users_me_reads_and_changes_the_caller(client: httpx.Client) -> None:

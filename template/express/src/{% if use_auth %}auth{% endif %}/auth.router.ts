@@ -1,12 +1,12 @@
 // /auth (sign in, refresh, sign out) and /users/me (the caller's own account).
-import express, { Router, type Request } from "express";
+import express, { Router, type Request, type RequestHandler } from "express";
 
 import { methodNotAllowed } from "../core/problem.js";
 import { parseInput, parseRequest } from "../core/validation.js";
 import { postCache } from "../posts/posts.cache.js";
 import { userCache } from "../users/users.cache.js";
 import { toUserPublic } from "../users/users.schema.js";
-import { authenticate, caller } from "./middleware.js";
+import { caller } from "./middleware.js";
 import { AccountUpdate, Credentials, RefreshRequest } from "./schemas.js";
 import { refresh, signIn, signOut, updateAccount, type AuthServices } from "./service.js";
 
@@ -53,15 +53,15 @@ export function createAuthRouter(auth: AuthServices, bodyLimit: string): Router 
   return router;
 }
 
-export function createAccountRouter(auth: AuthServices): Router {
+/** `authenticated` starts each handler, so another method is a 405 to anyone. */
+export function createAccountRouter(auth: AuthServices, authenticated: RequestHandler): Router {
   const router = Router();
   router
     .route("/")
-    .all(authenticate(auth))
-    .get((_req, res) => {
+    .get(authenticated, (_req, res) => {
       res.json(toUserPublic(caller(res)));
     })
-    .patch(async (req, res) => {
+    .patch(authenticated, async (req, res) => {
       // Change your name and/or password.
       const { body } = parseRequest(req, { body: AccountUpdate });
       const before = caller(res);

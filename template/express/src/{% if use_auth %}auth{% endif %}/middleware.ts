@@ -1,6 +1,8 @@
 // Authentication and authorisation as middleware: routes declare, handlers never
 // check. `authenticate` puts the caller in res.locals; `permit` and the object
 // checks below consult the one permission map (permissions.ts).
+// They belong in a handler's own chain (`.get(authenticated, …)`), never in
+// router.use: there they would answer 401 before routing could answer 404 or 405.
 import type { RequestHandler, Response } from "express";
 
 import { parseRequest } from "../core/validation.js";
