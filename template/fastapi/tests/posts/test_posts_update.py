@@ -50,16 +50,12 @@ async def test_invalid_patch_is_a_422_problem(
     author = await authors()
     post = await write_post(api, author)
 
-    response = await api.patch(
-        f"/api/v1/posts/{post['id']}", json=changes, headers=author.headers
-    )
+    response = await api.patch(f"/api/v1/posts/{post['id']}", json=changes, headers=author.headers)
 
     assert error_locations(response) == [location]
 
 
-async def test_patch_of_unknown_post_is_a_404_problem(
-    api: httpx.AsyncClient, staff: Staff
-) -> None:
+async def test_patch_of_unknown_post_is_a_404_problem(api: httpx.AsyncClient, staff: Staff) -> None:
     path = f"/api/v1/posts/{uuid.uuid4()}"
 
     response = await api.patch(path, json={"title": "T"}, headers=staff.headers)
