@@ -1,8 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// test/api/ (renders without auth) empties the users and posts tables before each
-// test, so it runs on its own, after every other file has finished writing them.
-const EMPTIES_TABLES = ["test/api/**/*.test.ts"];
+// test/users/ and test/posts/ empty the users and posts tables before each
+// test, so they run on their own, after every other file has finished writing them.
+const EMPTIES_TABLES = ["test/users/**/*.test.ts", "test/posts/**/*.test.ts"];
 
 export default defineConfig({
   test: {

@@ -1,9 +1,10 @@
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from tests.callers import Author, NewAuthor, Staff, new_author, new_staff
 from tests.helpers import (
     REQUIRED_SERVERS,
     LogCapture,
@@ -56,3 +57,19 @@ async def api(
 def logs() -> Iterator[LogCapture]:
     with capture_logs() as capture:
         yield capture
+
+
+@pytest.fixture
+async def staff(api: httpx.AsyncClient, app: FastAPI) -> Staff:
+    """Who may read every user and change every post of ``api``."""
+    return await new_staff(api, app)
+
+
+@pytest.fixture
+def authors(api: httpx.AsyncClient, app: FastAPI) -> NewAuthor:
+    """Makes new authors on ``api``."""
+
+    def make(name: str = "Ada Lovelace") -> Awaitable[Author]:
+        return new_author(api, app, name)
+
+    return make

@@ -27,13 +27,13 @@ export async function signIn(app: Express, email: string, password = PASSWORD): 
   return request(app).post("/api/v1/auth/token").send({ email, password });
 }
 
-/** A signed-in account; `role: "admin"` goes through create-admin, as an operator would. */
-export async function makeAccount(testApp: TestApp, role: "user" | "admin" = "user"): Promise<Account> {
+/** A signed-in account; `role: "admin"` goes through create-admin (named by it), as an operator would. */
+export async function makeAccount(testApp: TestApp, role: "user" | "admin" = "user", name = "Ada"): Promise<Account> {
   const email = uniqueEmail();
   if (role === "admin") {
     await createAdmin(testApp.db, email, PASSWORD, testApp.userCache);
   } else {
-    const created = await request(testApp.app).post("/api/v1/users").send({ email, name: "Ada", password: PASSWORD });
+    const created = await request(testApp.app).post("/api/v1/users").send({ email, name, password: PASSWORD });
     expect(created.status).toBe(201);
   }
   const response = await signIn(testApp.app, email);
