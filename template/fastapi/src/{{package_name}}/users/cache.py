@@ -18,7 +18,7 @@ class UserCache(Protocol):
     async def read(
         self, user_id: uuid.UUID, load: Callable[[], Awaitable[User | None]]
     ) -> User | None:
-        """The user, from the cache or from ``load``; a user ``load`` does not find is not cached."""
+        """The user, from the cache or from ``load``; a user ``load`` misses is never cached."""
 
     async def forget(self, user_id: uuid.UUID) -> None:
         """Drop the cached user, whenever their record changes or goes."""

@@ -37,4 +37,3 @@ async def get_cache(request: Request) -> AsyncIterator[CacheAside]:
 
 
 CacheDep = Annotated[CacheAside, Depends(get_cache)]
-

@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from redis.exceptions import RedisError
@@ -9,13 +10,15 @@ from redis.exceptions import RedisError
 from ..api import API_PREFIX
 from ..core.openapi import Amendment
 from ..posts.cache import get_post_cache
-from ..settings import Settings
 from ..users.cache import get_user_cache
 from .aside import CacheAside, KeyLocks
 from .client import check_redis, open_redis
 from .openapi import cache_status
 from .reads import RedisUserCache, get_redis_post_cache, get_redis_user_cache
 from .windows import RedisWindowCounter
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 
 def install(app: FastAPI, amendments: list[Amendment]) -> None:

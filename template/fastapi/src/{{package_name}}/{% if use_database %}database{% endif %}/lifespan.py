@@ -2,14 +2,17 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
 from ..api import API_PREFIX
 from ..core.openapi import Amendment
-from ..settings import Settings
 from .engine import check_database, create_read_engine, create_sessionmaker, open_database
 from .openapi import pool_limited
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 
 def install(_app: FastAPI, amendments: list[Amendment]) -> None:

@@ -2,16 +2,19 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from ..api import API_PREFIX
 from ..core.openapi import Amendment
-from ..settings import Settings
 from .middleware import ETagMiddleware, QueryCountMiddleware
 from .openapi import conditional_gets
 from .queries import instrument_engine
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 
 def install(app: FastAPI, amendments: list[Amendment]) -> None:
