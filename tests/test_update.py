@@ -204,7 +204,7 @@ def test_adding_a_task_through_update_adds_its_folder_and_passes_its_tests(
     update_to(project, "0.2.0", tasks=["api", "database"])
     if framework == "fastapi":
         assert (project / "src/my_service/database/engine.py").is_file()
-        assert "open_database" in (project / "src/my_service/app.py").read_text()
+        assert "open_database" in (project / "src/my_service/database/lifespan.py").read_text()
         assert (project / "alembic.ini").is_file()
     else:
         assert (project / "src/database/pool.ts").is_file()

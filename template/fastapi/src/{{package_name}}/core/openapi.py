@@ -3,8 +3,8 @@
 Errors leave as RFC 9457 problem documents (``errors.py``) and every response carries
 ``X-Request-ID`` (``middleware.py``); FastAPI would document its own 422 body instead
 and no header. Routes list the errors they answer with ``problem()``; what a middleware
-adds around them (rate limit, body limit, time limit, pool timeout, cache, ETags) is an
-``Amendment``, applied to the operations it sees.
+adds around them (rate limit, body limit, time limit here; each task's in its own
+``openapi.py``) is an ``Amendment``, applied to the operations it sees.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -74,11 +74,11 @@ Operation = dict[str, Any]
 _DIGITS = {"type": "string", "pattern": "^[0-9]+$"}
 
 
-def _header(description: str, schema: dict[str, Any], *, required: bool = True) -> dict[str, Any]:
+def header(description: str, schema: dict[str, Any], *, required: bool = True) -> dict[str, Any]:
     return {"description": description, "required": required, "schema": schema}
 
 
-_RETRY_AFTER = {"Retry-After": _header("seconds to wait before retrying", _DIGITS)}
+RETRY_AFTER = {"Retry-After": header("seconds to wait before retrying", _DIGITS)}
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class Amendment:
     parameters: tuple[dict[str, Any], ...] = ()
 
 
-def _under(prefix: str, *methods: str) -> Callable[[str, str, Operation], bool]:
+def under(prefix: str, *methods: str) -> Callable[[str, str, Operation], bool]:
     return lambda method, path, _operation: (
         path.startswith(prefix) and (not methods or method in methods)
     )
@@ -107,15 +107,15 @@ def rate_limited(prefix: str) -> Amendment:
     """limits.RateLimitMiddleware: where the client stands on every answer, 429 past it."""
     # Not required: an unreachable counter serves requests unlimited, without them.
     return Amendment(
-        _under(prefix),
+        under(prefix),
         responses={
             "429": problem("More than RATE_LIMIT_PER_MINUTE requests a minute from this client")
-            | {"headers": _RETRY_AFTER}
+            | {"headers": RETRY_AFTER}
         },
         headers={
-            "RateLimit-Limit": _header("requests allowed per window", _DIGITS, required=False),
-            "RateLimit-Remaining": _header("requests left in this window", _DIGITS, required=False),
-            "RateLimit-Reset": _header("seconds until the window ends", _DIGITS, required=False),
+            "RateLimit-Limit": header("requests allowed per window", _DIGITS, required=False),
+            "RateLimit-Remaining": header("requests left in this window", _DIGITS, required=False),
+            "RateLimit-Reset": header("seconds until the window ends", _DIGITS, required=False),
         },
     )
 
@@ -134,48 +134,7 @@ def time_limited(prefix: str) -> Amendment:
         "The request did not complete within REQUEST_TIMEOUT_SECONDS, "
         "its wait for one of MAX_CONCURRENT_REQUESTS slots included"
     )
-    return Amendment(_under(prefix), responses={"503": late})
-
-
-def pool_limited(prefix: str) -> Amendment:
-    """database.errors: no pooled connection came free in time, or PostgreSQL is away."""
-    away = problem(
-        "The database is busy: every pooled connection stayed in use (database_busy); "
-        "or unavailable: PostgreSQL refused, ended or could not open a connection "
-        "(database_unavailable)"
-    )
-    return Amendment(_under(prefix), responses={"503": away | {"headers": _RETRY_AFTER}})
-
-
-def cache_status(method: str, path: str) -> Amendment:
-    """X-Cache: whether the cache-aside read of this operation hit Redis."""
-    x_cache = _header(
-        "HIT: served from the Redis cache; MISS: loaded from storage",
-        {"type": "string", "enum": ["HIT", "MISS"]},
-    )
-    return Amendment(
-        lambda m, p, _operation: (m, p) == (method, path),
-        headers={"X-Cache": x_cache},
-        statuses=frozenset({"200", "304"}),
-    )
-
-
-def conditional_gets(prefix: str) -> Amendment:
-    """optimize.ETagMiddleware: an ETag on each 200 to a GET; a matching If-None-Match → 304."""
-    if_none_match = {
-        "name": "If-None-Match",
-        "in": "header",
-        "required": False,
-        "description": "ETags of copies the client holds: a match is answered 304, without a body",
-        "schema": {"type": "string"},
-    }
-    return Amendment(
-        _under(prefix, "get"),
-        responses={"304": {"description": "Not Modified: the copy with this ETag is current"}},
-        headers={"ETag": _header("a weak tag of the body, for If-None-Match", {"type": "string"})},
-        statuses=frozenset({"200", "304"}),
-        parameters=(if_none_match,),
-    )
+    return Amendment(under(prefix), responses={"503": late})
 
 
 def _merged(existing: dict[str, Any] | None, added: dict[str, Any]) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """Counting failed sign-ins per email and client, in fixed one-minute windows.
 
-``AttemptCounter`` applies the limit over any ``WindowCounter`` (``core/windows.py``):
-``MemoryAttemptCounter`` counts in this process, right for a single instance; with the
-cache task, ``redis_attempts.py`` counts in Redis, shared by every instance.
+``AttemptCounter`` applies the limit over any ``WindowCounter`` (``core/windows.py``): the
+app's ``login_windows`` count in this process, right for a single instance, or with the
+cache task in Redis, shared by every instance (``lifespan.py`` of each task).
 """
 
 import hashlib

@@ -1,4 +1,4 @@
-"""The shared Redis client, for routes that cache or count, and the cache-aside reader."""
+"""The shared Redis client, for routes that cache or count, and the request's cache-aside."""
 
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -37,11 +37,3 @@ async def get_cache(request: Request) -> AsyncIterator[CacheAside]:
 
 
 CacheDep = Annotated[CacheAside, Depends(get_cache)]
-
-
-async def get_cache_reader(request: Request) -> CacheAside:
-    """The cache for a route that only reads: nothing to drop again after the response."""
-    return cache_of(request)
-
-
-CacheReaderDep = Annotated[CacheAside, Depends(get_cache_reader)]

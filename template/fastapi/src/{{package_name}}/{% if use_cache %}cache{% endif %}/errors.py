@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from redis.exceptions import RedisError
 
 from ..core.errors import AppError
+from ..core.windows import Window, WindowCounter
 
 
 class CacheUnavailableError(AppError):
@@ -30,3 +31,22 @@ def redis_required() -> Iterator[None]:
         yield
     except (RedisError, OSError) as exc:
         raise CacheUnavailableError from exc
+
+
+class RequiredWindows:
+    """Counts a request cannot go on without (failed sign-ins): Redis away is a 503."""
+
+    def __init__(self, windows: WindowCounter) -> None:
+        self.windows = windows
+
+    async def peek(self, key: str) -> Window:
+        with redis_required():
+            return await self.windows.peek(key)
+
+    async def hit(self, key: str) -> Window:
+        with redis_required():
+            return await self.windows.hit(key)
+
+    async def clear(self, key: str) -> None:
+        with redis_required():
+            await self.windows.clear(key)
