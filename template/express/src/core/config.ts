@@ -39,5 +39,7 @@ function camel(name: string): string {
 }
 
 export function camelCased<Settings extends Record<string, unknown>>(settings: Settings): CamelCased<Settings> {
-  return Object.fromEntries(Object.entries(settings).map(([name, value]) => [camel(name), value])) as CamelCased<Settings>;
+  return Object.fromEntries(
+    Object.entries(settings).map(([name, value]) => [camel(name), value]),
+  ) as CamelCased<Settings>;
 }
