@@ -2,8 +2,8 @@
 // leave as, the headers every response carries, and helpers that build response
 // entries from zod schemas. Each feature registers its own routes (*.openapi.ts);
 // src/openapi.ts assembles the document. What a middleware adds around the
-// routes (rate limit, body limit, pool timeout, cache, ETags) is an Amendment,
-// applied to the operations it sees.
+// routes (rate limit, body limit, timeout; a task's own: pool timeout, cache,
+// ETags) is an Amendment, applied to the operations it sees.
 import type { OpenAPIRegistry, ResponseConfig, RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 
@@ -71,7 +71,7 @@ function digits(description: string) {
     .regex(/^[0-9]+$/)
     .meta({ description });
 }
-const RETRY_AFTER = { "Retry-After": digits("seconds to wait before retrying") };
+export const RETRY_AFTER = { "Retry-After": digits("seconds to wait before retrying") };
 
 /**
  * What a middleware adds to the operations it sees, which their routes do not
@@ -87,7 +87,8 @@ export interface Amendment {
   requestHeaders?: Record<string, z.ZodType>;
 }
 
-const under =
+/** Routes under `prefix`, of any of `methods` (of all when none is given). */
+export const under =
   (prefix: string, ...methods: RouteConfig["method"][]) =>
   (route: RouteConfig): boolean =>
     route.path.startsWith(prefix) && (methods.length === 0 || methods.includes(route.method));
@@ -123,43 +124,6 @@ export function timeLimited(prefix: string): Amendment {
   const late =
     "The request did not complete within REQUEST_TIMEOUT_SECONDS, its wait for one of MAX_CONCURRENT_REQUESTS slots included";
   return { appliesTo: under(prefix), responses: { 503: problemResponse(late) } };
-}
-
-/** database/errors.ts: no pooled connection came free in time, or PostgreSQL is away. */
-export function poolLimited(prefix: string): Amendment {
-  const away =
-    "The database is busy: every pooled connection stayed in use (database_busy); " +
-    "or unavailable: PostgreSQL refused, ended or could not open a connection (database_unavailable)";
-  return { appliesTo: under(prefix), responses: { 503: problemResponse(away, { headers: RETRY_AFTER }) } };
-}
-
-/** X-Cache: whether the cache-aside read of this operation hit Redis. */
-export function cacheStatus(method: RouteConfig["method"], path: string): Amendment {
-  return {
-    appliesTo: (route) => route.method === method && route.path === path,
-    headers: {
-      "X-Cache": z
-        .enum(["HIT", "MISS"])
-        .meta({ description: "HIT: served from the Redis cache; MISS: loaded from storage" }),
-    },
-    statuses: ["200", "304"],
-  };
-}
-
-/** optimize/middleware.ts etags: an ETag on each 200 to a GET; a matching If-None-Match → 304. */
-export function conditionalGets(prefix: string): Amendment {
-  return {
-    appliesTo: under(prefix, "get"),
-    responses: { 304: noContentResponse("Not Modified: the copy with this ETag is current") },
-    headers: { ETag: z.string().meta({ description: "a weak tag of the body, for If-None-Match" }) },
-    statuses: ["200", "304"],
-    requestHeaders: {
-      "If-None-Match": z
-        .string()
-        .optional()
-        .meta({ description: "ETags of copies the client holds: a match is answered 304, without a body" }),
-    },
-  };
 }
 
 type Definitions = OpenAPIRegistry["definitions"];

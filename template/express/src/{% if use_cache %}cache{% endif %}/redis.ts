@@ -1,4 +1,4 @@
-// The Redis client: created and connected by server.ts at start-up, closed at
+// The Redis client: created and connected by wiring.ts at start-up, closed at
 // shutdown. ioredis multiplexes every command over one connection (pipelining),
 // so one client per process is the pool. Commands fail fast instead of queueing
 // while disconnected, so a dead Redis never hangs a request or the readiness probe.

@@ -1,4 +1,4 @@
-// The PostgreSQL pool: created by server.ts at start-up (never at import time),
+// The PostgreSQL pool: created by wiring.ts at start-up (never at import time),
 // sized from DB_POOL_SIZE, closed at shutdown. A request waits at most
 // DB_POOL_TIMEOUT_SECONDS for a connection (then 503, see errors.ts).
 import pg from "pg";

@@ -6,14 +6,9 @@ import dotenv from "dotenv";
 import type { Logger } from "pino";
 
 import { createApp } from "./app.js";
-{%- if use_cache %}
-import { openRedis } from "./cache/redis.js";
-{%- endif %}
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger } from "./core/logger.js";
-{%- if use_database %}
-import { createPool, openDatabase } from "./database/pool.js";
-{%- endif %}
+import { openDependencies } from "./wiring.js";
 
 const IDLE_REAP_INTERVAL_MS = 100;
 
@@ -32,20 +27,8 @@ function readConfig(): Config {
 }
 
 async function main(config: Config, logger: Logger): Promise<void> {
-  const closers: (() => Promise<unknown>)[] = [];
-{%- if use_database %}
-
-  const pool = createPool(config, logger);
-  closers.push(() => pool.end());
-  await openDatabase(pool, logger);
-{%- endif %}
-{%- if use_cache %}
-
-  const redis = await openRedis(config, logger);
-  closers.push(() => redis.quit());
-{%- endif %}
-
-  const app = createApp({ config, logger{% if use_database %}, pool{% endif %}{% if use_cache %}, redis{% endif %} });
+  const dependencies = await openDependencies({ config, logger });
+  const app = createApp(dependencies.deps);
   // Node's own limits on receiving a request, next to the app's limit on answering it.
   const requestTimeout = Math.ceil(config.requestTimeoutSeconds * 1000);
   const headersTimeout = Math.min(60_000, requestTimeout);
@@ -80,7 +63,7 @@ async function main(config: Config, logger: Logger): Promise<void> {
       .then(() => {
         clearInterval(reaper);
         clearTimeout(force);
-        return Promise.allSettled(closers.map((close) => close()));
+        return dependencies.close();
       })
       .then(() => {
         // On stdout before exit: the logger writes synchronously (core/logger.ts).
