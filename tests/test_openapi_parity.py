@@ -2,9 +2,9 @@
 
 Renders FastAPI and Express with the same tasks, prints each one's document the way
 its own tooling does (``create_app().openapi()``, ``npm run openapi``) and compares
-every operation: method and path, operationId, parameters, request media types,
-security, response statuses with their media types and headers (whether required, their
-type and pattern), and the component names. Schemas may be spelled differently (``anyOf``
+every operation: method and path, operationId (short camelCase, unique), parameters,
+request media types, security, response statuses with their media types and headers
+(whether required, their type and pattern), and the component names. Schemas may be spelled differently (``anyOf``
 or a type list), never shaped so. What the middlewares add around the routes is compared
 too: the rate limit (RateLimit-*, 429 with Retry-After), the body limit (413), the request
 time limit (503) and the pool timeout (503 with Retry-After), X-Cache, and ETag with
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from pytest_copie.plugin import Copie
 from toolchains import node_modules, python_venv, run
 
 SUBSETS = [("api",), ("api", "database", "auth"), ("api", "database", "auth", "cache", "optimize")]
+# A verb and what it acts on, no path or method in it: `createPost`, `readMe`, `live`.
+OPERATION_ID = re.compile(r"[a-z]+(?:[A-Z][a-z]+){0,2}")
 PRINT_FASTAPI_DOCUMENT = (
     "import json, sys; from my_service.app import create_app; json.dump(create_app().openapi(), sys.stdout)"
 )
@@ -84,8 +87,16 @@ def test_fastapi_and_express_publish_the_same_api(copie: Copie, tasks: tuple[str
     assert fastapi["openapi"] == express["openapi"] == "3.1.0"
     assert fastapi["info"] == express["info"]
     assert _operations(fastapi) == _operations(express)
+    _assert_operation_ids_chosen(fastapi)
     assert sorted(fastapi["components"]["schemas"]) == sorted(express["components"]["schemas"])
     assert fastapi["components"].get("securitySchemes") == express["components"].get("securitySchemes")
+
+
+def _assert_operation_ids_chosen(document: dict[str, Any]) -> None:
+    """Short camelCase names (``createPost``), one per operation: a client generator's method names."""
+    ids = [operation["operationId"] for operation in _operations(document).values()]
+    assert len(set(ids)) == len(ids), ids
+    assert [name for name in ids if not OPERATION_ID.fullmatch(name)] == []
 
 
 def _statuses(document: dict[str, Any], method: str, path: str) -> dict[str, set[str]]:

@@ -2,7 +2,8 @@
 
 Framework x task subset is the full product (so every pair of framework and
 task membership appears); the naming answers and the port rotate across it.
-Each render must be free of Jinja leftovers, parse, lint and type-check.
+Each render must be free of Jinja leftovers, name only its own framework, parse, lint
+and type-check.
 """
 
 from __future__ import annotations
@@ -45,6 +46,37 @@ def assert_no_jinja_leftovers(project: Path) -> None:
         elif JINJA_LEFTOVER.search(path.read_text(encoding="utf-8", errors="replace")):
             leftovers.append(str(relative))
     assert leftovers == []
+
+
+# A rendered project speaks of itself only: its reader has no render of the other
+# framework to look at, nor this repository's documents. So a render never names the
+# other framework or a tool only that one uses, nor points to "the other stack".
+ELSEWHERE = (r"design\.md", r"\bsibling", r"\bboth (?:stacks|services|frameworks)\b", r"\bflavou?r of this template")
+FOREIGN_WORDS = {
+    "fastapi": (r"\bexpress\b", r"node\.?js", "typescript", r"\bzod\b", r"\bpino\b", r"\bnpm\b", "vitest"),
+    "express": ("fastapi", "python", "pydantic", "starlette", "uvicorn", "sqlalchemy", "alembic", "pytest", r"%g\b"),
+}
+FOREIGN = {
+    framework: re.compile("|".join((*words, *ELSEWHERE)), re.IGNORECASE) for framework, words in FOREIGN_WORDS.items()
+}
+# Named on purpose: Copier, which the weekly update check installs, is a Python tool.
+NAMED_ON_PURPOSE = {("express", ".github/workflows/template-update.yml", "python")}
+GENERATED = {"package-lock.json", "uv.lock"}
+
+
+def assert_names_only_its_framework(project: Path, framework: str) -> None:
+    found: list[str] = []
+    for path in project.rglob("*"):
+        if "node_modules" in path.parts or not path.is_file() or path.name in GENERATED:
+            continue
+        relative = path.relative_to(project).as_posix()
+        matches = FOREIGN[framework].finditer(path.read_text(encoding="utf-8", errors="replace"))
+        found += [
+            f"{relative}: {match.group()!r}"
+            for match in matches
+            if (framework, relative, match.group().lower()) not in NAMED_ON_PURPOSE
+        ]
+    assert found == []
 
 
 def assert_data_files_parse(project: Path) -> None:
@@ -94,6 +126,7 @@ def test_render_is_clean_and_passes_its_gates(
 ) -> None:
     project = render(copie, framework=framework, tasks=list(tasks), **naming)
     assert_no_jinja_leftovers(project)
+    assert_names_only_its_framework(project, framework)
     assert_data_files_parse(project)
     assert_manifest_fits(project, tasks)
     if framework == "fastapi":

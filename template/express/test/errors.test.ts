@@ -134,7 +134,7 @@ describe("problem responses", () => {
     expect(next.status).toBe(200);
   });
 
-  it("writes the timeout's seconds as FastAPI's detail does (Python's %g)", () => {
+  it("writes the timeout's seconds in their shortest form, six significant digits at most", () => {
     const written = [30, 0.05, 0.1, 12.5, 3600, 0.1234567, 0.00001].map(formatSeconds);
     expect(written).toEqual(["30", "0.05", "0.1", "12.5", "3600", "0.123457", "1e-05"]);
   });

@@ -37,7 +37,7 @@ describe("access log", () => {
       expect(accessLines()).toHaveLength(1);
     });
     const [line] = accessLines();
-    // The same fields as the FastAPI service's line; no user_id without a caller.
+    // The fields the README lists; no user_id without a caller.
     expect(Object.keys(line ?? {}).sort()).toEqual([...ACCESS_LINE_FIELDS].sort());
     expect(line).toMatchObject({
       level: "info",

@@ -111,7 +111,7 @@ describe("/openapi.json", () => {
 });
 
 describe("DOCS_ENABLED=false", () => {
-  it("still serves /openapi.json, as the FastAPI stack does", async () => {
+  it("still serves /openapi.json", async () => {
     const service = await startTestApp({ env: { DOCS_ENABLED: "false" } });
     try {
       const response = await request(service.app).get("/openapi.json");

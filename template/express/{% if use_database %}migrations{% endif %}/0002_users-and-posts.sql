@@ -1,5 +1,5 @@
--- Users and posts: the same schema as the FastAPI stack's migration 0002, with
--- every constraint and index named, so either stack's migrations create it alike.
+-- Users and posts, with every constraint and index named, so that later migrations
+-- and error handling (database/errors.ts) can refer to them by name.
 -- Up Migration
 CREATE TABLE users (
   id uuid NOT NULL,

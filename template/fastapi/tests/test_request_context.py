@@ -8,7 +8,7 @@ from fastapi.responses import StreamingResponse
 
 from tests.helpers import LogCapture, make_app, running
 
-# Readable by a browser script of an allowed origin; the Express service sends the same value.
+# Readable by a browser script of an allowed origin.
 EXPOSED_HEADERS = (
     "X-Request-ID, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, Location, "
     "ETag, X-Cache"
@@ -75,7 +75,7 @@ async def test_each_request_writes_one_json_log_line(
     response = await client.get("/health/live?probe=1", headers={"X-Request-ID": "req-1"})
 
     [line] = logs.requests()
-    # The same fields as the Express service's line; no user_id without a caller.
+    # The fields the README lists; no user_id without a caller.
     assert set(line) == ACCESS_LINE_FIELDS
     assert line["method"] == "GET"
     assert line["path"] == "/health/live"

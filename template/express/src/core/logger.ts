@@ -15,7 +15,7 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
       censor: "[redacted]",
     },
   };
-  // Written synchronously, as Python's logging does: pino's default stdout writes on
+  // Written synchronously, line by line: pino's default stdout writes on
   // libuv's thread pool, and its exit hook then flushes what is still buffered on the
   // main thread, so a line still being written could land after (or be lost behind)
   // the last ones before process.exit ("stopped", a fatal start-up error). Costs no

@@ -82,7 +82,7 @@ const cursor = z
 
 /**
  * `limit` and `cursor` of a list endpoint. Other query parameters are ignored,
- * not refused, as the FastAPI stack does.
+ * not refused: a client's tracking or cache-busting parameter does no harm.
  */
 export const pageQuery = z.object({ limit, cursor });
 

@@ -2,7 +2,7 @@
 // names are pinned explicitly, and HSTS is sent only when enabled (it is only
 // meaningful behind TLS). A preflight is answered 204 without a body, allowed or
 // not (the browser refuses an origin without Access-Control-Allow-Origin), with
-// the headers the FastAPI service sends too.
+// the Access-Control-* and Vary headers the README lists.
 import type { ServerResponse } from "node:http";
 
 import cors from "cors";
@@ -68,7 +68,7 @@ export function securityHeaders(hstsEnabled: boolean): [name: string, value: str
 export const CORS_ALLOWED_METHODS = ["GET", "HEAD", "POST", "PATCH", "DELETE"] as const;
 export const CORS_MAX_AGE_SECONDS = 600;
 
-/** A CORS preflight, as Starlette tells one: cors would take every OPTIONS for one. */
+/** A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method (cors takes any OPTIONS for one). */
 function isPreflight(req: Request): boolean {
   return req.method === "OPTIONS" && req.headers.origin !== undefined && "access-control-request-method" in req.headers;
 }
@@ -83,7 +83,7 @@ export function securityMiddleware({ hstsEnabled, corsOrigins }: SecurityOptions
   ];
   // No origin is allowed by default: without an allow-list, no CORS headers at all.
   if (corsOrigins.length > 0) {
-    // Lists joined as the FastAPI service joins them, so both send the same header values.
+    // Lists joined with ", " (the cors package would join them with ","), as the README writes them.
     const allowList = cors({
       origin: corsOrigins,
       methods: CORS_ALLOWED_METHODS.join(", "),

@@ -26,9 +26,12 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what = "op
 
 const trimZeros = (text: string): string => (text.includes(".") ? text.replace(/\.?0+$/, "") : text);
 
-/** Seconds as Python's `f"{seconds:g}"` writes them, for FastAPI's text: 30 → "30", 0.05 → "0.05". */
+/**
+ * Seconds in the shortest plain form, for the timeout's detail: 30 → "30", 0.05 → "0.05".
+ * At most six significant digits, no trailing zeros, and exponent notation ("1e-05")
+ * only below 1e-4 or from 1e6 on.
+ */
 export function formatSeconds(seconds: number): string {
-  // %g: six significant digits, in exponent notation outside 1e-4 ≤ |x| < 1e6.
   const [digits = "", exponent = "0"] = seconds.toExponential(5).split("e");
   const power = Number(exponent);
   if (power < -4 || power >= 6) {

@@ -74,7 +74,7 @@ export function parseRequest<
   return parsed as ParsedRequest<z.output<P>, z.output<Q>, z.output<B>>;
 }
 
-// A UUID in any case, with or without hyphens (as the FastAPI stack accepts),
+// A UUID in any case, with or without hyphens (clients send all of these),
 // always handed on in the canonical lower-case hyphenated form. No regex flags:
 // the OpenAPI document carries the pattern, and JSON Schema patterns have none.
 const UUID = /^([0-9a-fA-F]{8})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{12})$/;
@@ -91,8 +91,8 @@ export const uuidString = z
 export const NO_NUL = /^[^\x00]*$/;
 
 /**
- * A string of `min` to `max` characters, counted as PostgreSQL's varchar and
- * Python count them (code points, not UTF-16 units), none of them NUL.
+ * A string of `min` to `max` characters, counted as PostgreSQL's varchar and JSON
+ * Schema count them (code points, not UTF-16 units), none of them NUL.
  */
 export function text(min: number, max: number): z.ZodString {
   // Also in the OpenAPI document: JSON Schema counts code points too.

@@ -18,7 +18,7 @@ export function describeHealth(registry: OpenAPIRegistry): void {
     method: "get",
     path: "/health/live",
     tags: ["health"],
-    operationId: "live_health_live_get",
+    operationId: "live",
     summary: "Live",
     description: "The process is up and serving requests.",
     responses: { 200: jsonResponse("Successful Response", LivenessPublic) },
@@ -27,7 +27,7 @@ export function describeHealth(registry: OpenAPIRegistry): void {
     method: "get",
     path: "/health/ready",
     tags: ["health"],
-    operationId: "ready_health_ready_get",
+    operationId: "ready",
     summary: "Ready",
     description: "Every dependency answers within the timeout; 503 names the one that does not.",
     responses: {

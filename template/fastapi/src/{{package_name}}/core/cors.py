@@ -1,9 +1,8 @@
-"""CORS for the origins of CORS_ORIGINS, answering preflights as the Express service does.
+"""CORS for the origins of CORS_ORIGINS, every preflight answered 204 without a body.
 
-Starlette answers a preflight 200 with the body "OK", and a refused one 400. The Express
-service's cors package answers every preflight 204 without a body and leaves the refusal
-to the browser: an origin it does not allow gets no Access-Control-Allow-Origin. Both
-services answer that way, with the same Access-Control-* and Vary headers.
+Starlette answers a preflight 200 with the body "OK", and a refused one 400. This service
+answers every preflight 204 without a body and leaves the refusal to the browser: an
+origin it does not allow gets no Access-Control-Allow-Origin.
 """
 
 from collections.abc import Sequence

@@ -105,8 +105,8 @@ async def _http_error(request: Request, exc: Exception) -> ProblemResponse:
     return problem_response(status, detail, headers=exc.headers)
 
 
-# The order the Express service lists them in, so both send the same Allow header.
-# HEAD is left out in both: it goes with GET.
+# One fixed order, so the Allow header of a path does not depend on how its routes were
+# registered. HEAD is left out: it goes with GET.
 _METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 

@@ -1,9 +1,8 @@
 """JSON log lines on stdout, each carrying the current request id.
 
 Only what a record is explicitly given is written: no headers, bodies or settings, so
-tokens and passwords cannot leak through the log. The line's shape (``time``, ``level``,
-``msg`` and the level names) is the one the Express service writes, so one log pipeline
-reads both.
+tokens and passwords cannot leak through the log. Each line holds ``time``, ``level`` (in
+lower case), ``msg`` and the fields the record was given.
 """
 
 import json
@@ -43,7 +42,7 @@ _RECORD_ATTRIBUTES = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys()
     | {"message", "asctime", "taskName", "color_message"}
 )
-# pino's names, which the Express service writes.
+# Level names in lower case, and the short ``warn`` and ``fatal`` for WARNING and CRITICAL.
 _LEVEL_NAMES = {"WARNING": "warn", "CRITICAL": "fatal"}
 
 

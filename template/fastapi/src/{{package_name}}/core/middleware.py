@@ -94,7 +94,7 @@ class RequestContextMiddleware:
                 response = problem_response(500, detail)
             await response(scope, receive, send_with_headers)
         finally:
-            # The fields of the Express access line, under the same names.
+            # The access line's fields, named as the README lists them.
             fields: dict[str, object] = {
                 "method": scope["method"],
                 "path": scope["path"],

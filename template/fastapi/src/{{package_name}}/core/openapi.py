@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from .errors import PROBLEM_CONTENT_TYPE
@@ -54,6 +55,16 @@ def problem(description: str, *, headers: dict[str, str] | None = None) -> dict[
             for name, text in headers.items()
         }
     return entry
+
+
+def operation_id(route: APIRoute) -> str:
+    """A route's operationId: its function's name in camelCase (``create_post`` → ``createPost``).
+
+    Short and stable, for the method names of generated clients. Two routes of one name
+    would share an id, which FastAPI warns about when it builds the document.
+    """
+    first, *rest = route.name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
 
 
 VALIDATION_PROBLEM = problem("Validation Error: `errors` lists every bad field")

@@ -6,7 +6,7 @@ fixed for the app: the memo lives on ``app.state`` next to the settings) and of 
 clock, through ``exp`` alone: our tokens carry no ``nbf``, and those that do are never
 remembered. So a remembered token is accepted only while ``exp`` is still ahead, checked
 on every use as PyJWT checks it; a changed byte is another string, verified in full.
-Only successes are kept. The same memo as the Express service's ``auth/verified.ts``.
+Only successes are kept.
 """
 
 import time
