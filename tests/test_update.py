@@ -207,7 +207,7 @@ def test_adding_a_task_through_update_adds_its_folder_and_passes_its_tests(
         assert "open_database" in (project / "src/my_service/database/lifespan.py").read_text()
         assert (project / "alembic.ini").is_file()
     else:
-        assert (project / "src/database/pool.ts").is_file()
+        assert (project / "src/database/engine.ts").is_file()
         assert "checkDatabase" in (project / "src/wiring.ts").read_text()
         assert "databaseErrors" in (project / "src/app.ts").read_text()
         assert '"migrate"' in (project / "package.json").read_text()

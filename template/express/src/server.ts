@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
-import { createLogger } from "./core/logger.js";
+import { createLogger } from "./core/logging.js";
 import { openDependencies } from "./wiring.js";
 
 const IDLE_REAP_INTERVAL_MS = 100;
@@ -66,7 +66,7 @@ async function main(config: Config, logger: Logger): Promise<void> {
         return dependencies.close();
       })
       .then(() => {
-        // On stdout before exit: the logger writes synchronously (core/logger.ts).
+        // On stdout before exit: the logger writes synchronously (core/logging.ts).
         logger.info("stopped");
         process.exit(0);
       });

@@ -3,7 +3,7 @@
 // res.locals; without it, nothing is cached and every read loads from storage.
 import type { Response } from "express";
 
-import type { PostPublic } from "./posts.schema.js";
+import type { PostPublic } from "./posts.schemas.js";
 
 export interface PostCache {
   /**

@@ -6,7 +6,7 @@ import { now } from "../core/timestamps.js";
 import type { UserRepository } from "../users/users.repository.js";
 import { PostNotFoundError, UnknownAuthorError } from "./posts.errors.js";
 import type { Post, PostRepository } from "./posts.repository.js";
-import type { PostCreate, PostUpdate } from "./posts.schema.js";
+import type { PostCreate, PostUpdate } from "./posts.schemas.js";
 
 /** A post by `authorId`: the caller with auth, the body's author_id without. */
 export async function createPost(

@@ -5,7 +5,7 @@ import { splitPage, type PageRequest } from "../core/pagination.js";
 import { now } from "../core/timestamps.js";
 import { UserNotFoundError } from "./users.errors.js";
 import type { User, UserRepository } from "./users.repository.js";
-import type { UserCreate } from "./users.schema.js";
+import type { UserCreate } from "./users.schemas.js";
 
 /**
  * A new `user`-role account; rejects with EmailTakenError when the address is in use.

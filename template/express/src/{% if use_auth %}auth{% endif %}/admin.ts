@@ -2,11 +2,11 @@
 import { randomUUID } from "node:crypto";
 
 import { now } from "../core/timestamps.js";
-import type { Db } from "../database/db.js";
+import type { Db } from "../database/engine.js";
 import { withTransaction } from "../database/transaction.js";
-import { PostgresUserRepository } from "../database/users.repository.js";
+import { PostgresUserRepository } from "../database/users.js";
 import { NO_USER_CACHE, type UserCache } from "../users/users.cache.js";
-import { UserCreate } from "../users/users.schema.js";
+import { UserCreate } from "../users/users.schemas.js";
 import { hashPassword } from "./passwords.js";
 import { findByEmail, updateAccount } from "./store.js";
 

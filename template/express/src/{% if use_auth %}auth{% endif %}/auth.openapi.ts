@@ -4,7 +4,7 @@ import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 
 import { jsonResponse, noContentResponse, problemResponse, VALIDATION_PROBLEM } from "../core/openapi.js";
-import { UserPublic } from "../users/users.schema.js";
+import { UserPublic } from "../users/users.schemas.js";
 import { AccountUpdate, Credentials, RefreshRequest, type TokenPair } from "./schemas.js";
 
 const SCHEME = "OAuth2PasswordBearer";

@@ -5,8 +5,8 @@ import { methodNotAllowed } from "../core/problem.js";
 import { parseInput, parseRequest } from "../core/validation.js";
 import { postCache } from "../posts/posts.cache.js";
 import { userCache } from "../users/users.cache.js";
-import { toUserPublic } from "../users/users.schema.js";
-import { caller } from "./middleware.js";
+import { toUserPublic } from "../users/users.schemas.js";
+import { caller } from "./guards.js";
 import { AccountUpdate, Credentials, RefreshRequest } from "./schemas.js";
 import { refresh, signIn, signOut, updateAccount, type AuthServices } from "./service.js";
 

@@ -1,5 +1,5 @@
 // Who may do what: the one map from role to permissions, read by every protected
-// route (through middleware.ts). A permission ending in `:own` covers only the
+// route (through guards.ts). A permission ending in `:own` covers only the
 // caller's own records (their account, their posts); without it, everyone's.
 import type { Role } from "../users/users.repository.js";
 

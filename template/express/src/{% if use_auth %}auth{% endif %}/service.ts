@@ -1,7 +1,7 @@
 // Use cases of auth: sign in, refresh, sign out, change one's own account.
 import { randomUUID } from "node:crypto";
 
-import type { Db } from "../database/db.js";
+import type { Db } from "../database/engine.js";
 import { withTransaction } from "../database/transaction.js";
 import type { User } from "../users/users.repository.js";
 import type { AttemptCounter } from "./attempts.js";

@@ -3,9 +3,9 @@ import { randomUUID } from "node:crypto";
 
 import type { Transaction } from "kysely";
 
-import type { Db } from "../database/db.js";
-import type { Database } from "../database/schema.js";
-import { toUser, USER_COLUMNS } from "../database/users.repository.js";
+import type { Db } from "../database/engine.js";
+import type { Database } from "../database/models.js";
+import { toUser, USER_COLUMNS } from "../database/users.js";
 import type { Role, User } from "../users/users.repository.js";
 
 export interface StoredRefreshToken {

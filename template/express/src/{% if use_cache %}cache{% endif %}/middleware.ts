@@ -7,10 +7,10 @@ import type { Logger } from "pino";
 
 import type { PostCache } from "../posts/posts.cache.js";
 import { parseTimestamp } from "../core/timestamps.js";
-import type { PostPublic } from "../posts/posts.schema.js";
+import type { PostPublic } from "../posts/posts.schemas.js";
 import type { UserCache } from "../users/users.cache.js";
 import type { Role, User } from "../users/users.repository.js";
-import { toUserPublic, type UserPublic } from "../users/users.schema.js";
+import { toUserPublic, type UserPublic } from "../users/users.schemas.js";
 import { CacheAside, KeyLocks } from "./aside.js";
 import { authorTag, postKey, userKey } from "./keys.js";
 

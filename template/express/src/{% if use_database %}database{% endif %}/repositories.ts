@@ -1,7 +1,7 @@
 import type { Repositories } from "../api.js";
-import type { Db } from "./db.js";
-import { PostgresPostRepository } from "./posts.repository.js";
-import { PostgresUserRepository } from "./users.repository.js";
+import type { Db } from "./engine.js";
+import { PostgresPostRepository } from "./posts.js";
+import { PostgresUserRepository } from "./users.js";
 
 /** The API's storage in PostgreSQL, through `db`. */
 export function postgresRepositories(db: Db): Repositories {

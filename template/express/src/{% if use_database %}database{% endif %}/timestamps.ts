@@ -1,5 +1,5 @@
 // timestamptz values read straight into the API's timestamp text. Sessions run
-// in UTC (pool.ts), so PostgreSQL sends "2026-11-26 06:41:17.12+00" and a few
+// in UTC (engine.ts), so PostgreSQL sends "2026-11-26 06:41:17.12+00" and a few
 // string operations make it "2026-11-26T06:41:17.120Z", with no Date parsed only
 // to be formatted again. Any other form (a session in another time zone) goes
 // through pg's own parser: slower, never wrong.

@@ -1,7 +1,7 @@
 import type { Transaction } from "kysely";
 
-import type { Db } from "./db.js";
-import type { Database } from "./schema.js";
+import type { Db } from "./engine.js";
+import type { Database } from "./models.js";
 
 /**
  * Run `work` inside one transaction on one pooled connection: COMMIT when it

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 
-import { createLogger } from "../../src/core/logger.js";
+import { createLogger } from "../../src/core/logging.js";
 
 export interface CapturedLogs {
   logger: Logger;

@@ -1,7 +1,7 @@
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { openRedis } from "../../src/cache/redis.js";
+import { openRedis } from "../../src/cache/client.js";
 import { HEALTHY_CHECKS, startTestApp, validEnv, type TestApp } from "../helpers/app.js";
 import { captureLogs } from "../helpers/logs.js";
 import { closedPort, startTcpProxy, viaProxy, type TcpProxy } from "../helpers/tcp-proxy.js";

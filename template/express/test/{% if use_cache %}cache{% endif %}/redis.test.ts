@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { openRedis, createRedis } from "../../src/cache/redis.js";
+import { openRedis, createRedis } from "../../src/cache/client.js";
 import { validEnv } from "../helpers/app.js";
 import { captureLogs } from "../helpers/logs.js";
 import { startTcpProxy, viaProxy, type TcpProxy } from "../helpers/tcp-proxy.js";

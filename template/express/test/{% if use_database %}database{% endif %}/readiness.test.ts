@@ -2,7 +2,7 @@ import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { loadConfig } from "../../src/config.js";
-import { createPool, openDatabase } from "../../src/database/pool.js";
+import { createPool, openDatabase } from "../../src/database/engine.js";
 import { HEALTHY_CHECKS, startTestApp, validEnv, type TestApp } from "../helpers/app.js";
 import { captureLogs } from "../helpers/logs.js";
 import { closedPort, startTcpProxy, viaProxy, type TcpProxy } from "../helpers/tcp-proxy.js";

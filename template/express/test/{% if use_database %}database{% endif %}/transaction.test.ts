@@ -4,8 +4,7 @@ import { sql } from "kysely";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { loadConfig } from "../../src/config.js";
-import { createDb } from "../../src/database/db.js";
-import { createPool } from "../../src/database/pool.js";
+import { createDb, createPool } from "../../src/database/engine.js";
 import { withTransaction } from "../../src/database/transaction.js";
 import { validEnv } from "../helpers/app.js";
 import { captureLogs } from "../helpers/logs.js";

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Cursor } from "../../src/core/pagination.js";
-import { pageQuery } from "../../src/database/posts.repository.js";
+import { pageQuery } from "../../src/database/posts.js";
 import { startTestApp, type TestApp } from "../helpers/app.js";
 import { holdTables, TABLES_WAIT_MS } from "../helpers/tables.js";
 import { newPost } from "./posting.js";

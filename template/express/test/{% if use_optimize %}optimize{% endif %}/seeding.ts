@@ -1,7 +1,7 @@
 // Many posts at once, written straight into PostgreSQL with one statement.
 import { sql } from "kysely";
 
-import type { Db } from "../../src/database/db.js";
+import type { Db } from "../../src/database/engine.js";
 
 /** `count` posts by `authorId`, one a second going back from now, then fresh statistics. */
 export async function seedPosts(db: Db, authorId: string, count: number): Promise<void> {

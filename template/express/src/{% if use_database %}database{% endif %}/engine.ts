@@ -1,11 +1,13 @@
-// The PostgreSQL pool: created by wiring.ts at start-up (never at import time),
-// sized from DB_POOL_SIZE, closed at shutdown. A request waits at most
-// DB_POOL_TIMEOUT_SECONDS for a connection (then 503, see errors.ts).
+// The PostgreSQL pool and Kysely over it: created by wiring.ts at start-up (never
+// at import time), sized from DB_POOL_SIZE, closed at shutdown. A request waits at
+// most DB_POOL_TIMEOUT_SECONDS for a connection (then 503, see errors.ts).
+import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Logger } from "pino";
 
 import { describeError } from "../core/errors.js";
 import { DEFAULT_ATTEMPTS, retry, type RetryOptions } from "../core/retry.js";
+import type { Database } from "./models.js";
 import { timestampTypes, UTC_SESSION } from "./timestamps.js";
 
 export interface PoolSettings {
@@ -81,4 +83,15 @@ export async function openDatabase(pool: pg.Pool, logger: Logger, options: Retry
       cause: err,
     });
   }
+}
+
+/** The query builder; a transaction (Transaction<Database>) is one too. */
+export type Db = Kysely<Database>;
+
+/**
+ * Opens nothing itself: each query borrows a connection from `pool`. Never call
+ * destroy() on it, which would end the pool; whoever created the pool ends it.
+ */
+export function createDb(pool: pg.Pool): Db {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -6,7 +6,7 @@ import type { Cursor } from "../core/pagination.js";
 import type { Timestamp } from "../core/timestamps.js";
 import { UnknownAuthorError } from "../posts/posts.errors.js";
 import type { Post, PostRepository } from "../posts/posts.repository.js";
-import type { Db } from "./db.js";
+import type { Db } from "./engine.js";
 import { violatesForeignKey } from "./errors.js";
 
 const AUTHOR_FKEY = "posts_author_id_fkey";
