@@ -2,6 +2,10 @@
 // randomness are injectable so tests count attempts without waiting.
 import { setTimeout as sleep } from "node:timers/promises";
 
+import type { Logger } from "pino";
+
+import { describeError } from "./errors.js";
+
 export interface RetryOptions {
   /** Total tries, the first included. */
   attempts?: number;
@@ -37,5 +41,34 @@ export async function retry<T>(operation: (attempt: number) => Promise<T>, optio
       options.onRetry?.(error, attempt, delayMs);
       await wait(delayMs);
     }
+  }
+}
+
+/**
+ * Start-up: `connect` to a dependency, retried with backoff and a warning per failed
+ * attempt; then an error naming it and where it was looked for.
+ */
+export async function connectWithRetry<T>(
+  what: string,
+  target: string,
+  connect: () => Promise<T>,
+  logger: Logger,
+  options: RetryOptions = {},
+): Promise<T> {
+  try {
+    return await retry(connect, {
+      onRetry: (err, attempt, delayMs) => {
+        logger.warn(
+          { attempt, delay_ms: delayMs, reason: describeError(err) },
+          `${what} at ${target} is not reachable yet; retrying`,
+        );
+      },
+      ...options,
+    });
+  } catch (err) {
+    const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
+    throw new Error(`Could not connect to ${what} at ${target} after ${attempts} attempts: ${describeError(err)}`, {
+      cause: err,
+    });
   }
 }

@@ -6,7 +6,7 @@ import { Redis } from "ioredis";
 import type { Logger } from "pino";
 
 import { describeError } from "../core/errors.js";
-import { DEFAULT_ATTEMPTS, retry, type RetryOptions } from "../core/retry.js";
+import { connectWithRetry, type RetryOptions } from "../core/retry.js";
 
 export interface RedisSettings {
   redisUrl: string;
@@ -49,34 +49,16 @@ export function describeRedis(redisUrl: string): string {
 
 /** Start-up: a connected client, after retries with backoff, or an error naming Redis. */
 export async function openRedis(settings: RedisSettings, logger: Logger, options: RetryOptions = {}): Promise<Redis> {
-  const target = describeRedis(settings.redisUrl);
-  try {
-    return await retry(
-      async () => {
-        // A fresh client per attempt: a failed one keeps reconnecting on its own.
-        const client = createRedis(settings, logger);
-        try {
-          await client.connect();
-          return client;
-        } catch (err) {
-          client.disconnect();
-          throw err;
-        }
-      },
-      {
-        onRetry: (err, attempt, delayMs) => {
-          logger.warn(
-            { attempt, delay_ms: delayMs, reason: describeError(err) },
-            `Redis at ${target} is not reachable yet; retrying`,
-          );
-        },
-        ...options,
-      },
-    );
-  } catch (err) {
-    const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
-    throw new Error(`Could not connect to Redis at ${target} after ${attempts} attempts: ${describeError(err)}`, {
-      cause: err,
-    });
-  }
+  const connect = async (): Promise<Redis> => {
+    // A fresh client per attempt: a failed one keeps reconnecting on its own.
+    const client = createRedis(settings, logger);
+    try {
+      await client.connect();
+      return client;
+    } catch (err) {
+      client.disconnect();
+      throw err;
+    }
+  };
+  return connectWithRetry("Redis", describeRedis(settings.redisUrl), connect, logger, options);
 }

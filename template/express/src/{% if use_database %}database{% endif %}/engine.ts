@@ -6,7 +6,7 @@ import pg from "pg";
 import type { Logger } from "pino";
 
 import { describeError } from "../core/errors.js";
-import { DEFAULT_ATTEMPTS, retry, type RetryOptions } from "../core/retry.js";
+import { connectWithRetry, type RetryOptions } from "../core/retry.js";
 import type { Database } from "./models.js";
 import { timestampTypes, UTC_SESSION } from "./timestamps.js";
 
@@ -67,22 +67,7 @@ export function describeDatabase(databaseUrl: string): string {
 /** Start-up: wait for PostgreSQL with backoff, or fail with a message naming it. */
 export async function openDatabase(pool: pg.Pool, logger: Logger, options: RetryOptions = {}): Promise<void> {
   const target = describeDatabase(pool.options.connectionString ?? "postgresql://localhost/");
-  try {
-    await retry(() => checkDatabase(pool), {
-      onRetry: (err, attempt, delayMs) => {
-        logger.warn(
-          { attempt, delay_ms: delayMs, reason: describeError(err) },
-          `PostgreSQL at ${target} is not reachable yet; retrying`,
-        );
-      },
-      ...options,
-    });
-  } catch (err) {
-    const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
-    throw new Error(`Could not connect to PostgreSQL at ${target} after ${attempts} attempts: ${describeError(err)}`, {
-      cause: err,
-    });
-  }
+  await connectWithRetry("PostgreSQL", target, () => checkDatabase(pool), logger, options);
 }
 
 /** The query builder; a transaction (Transaction<Database>) is one too. */
