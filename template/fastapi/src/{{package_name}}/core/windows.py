@@ -45,7 +45,8 @@ class MemoryWindowCounter:
         return start, count
 
     def _window(self, start: float, count: int, now: float) -> Window:
-        return Window(count, max(1, math.ceil(start + self.window_seconds - now)))
+        # Elapsed time first: (start + 60) - now can round to 60.000…01 and read as 61.
+        return Window(count, max(1, math.ceil(self.window_seconds - (now - start))))
 
     async def peek(self, key: str) -> Window:
         now = time.monotonic()
