@@ -26,6 +26,15 @@ WRONG_METHODS = (
     ("PUT", f"/api/v1/users/{NOBODY}", "GET, DELETE"),
 )
 
+# With auth: /users/me is a route of its own, never /users/{id} with the id "me", so the
+# methods it does not serve are its 405, whatever the token (without auth, "me" is a
+# malformed id like any other: 422).
+ACCOUNT_WRONG_METHODS = (
+    ("PUT", "/api/v1/users/me", "GET, PATCH"),
+    ("POST", "/api/v1/users/me", "GET, PATCH"),
+    ("DELETE", "/api/v1/users/me", "GET, PATCH"),
+)
+
 # Tokens routing must ignore: none, and one that no server accepts.
 NO_TOKEN: dict[str, str] = {}
 INVALID_TOKEN = {"Authorization": "Bearer not.a.jwt"}

@@ -15,6 +15,7 @@ import httpx
 from contract.api import unique_email
 from contract.problems import assert_problem
 from contract.routing import (
+    ACCOUNT_WRONG_METHODS,
     INVALID_TOKEN,
     NO_TOKEN,
     UNKNOWN_PATHS,
@@ -161,6 +162,13 @@ def test_a_wrong_method_on_the_auth_routes_is_a_405_whatever_the_token(client: h
         for path in ("/api/v1/auth/token", "/api/v1/auth/refresh", "/api/v1/auth/logout"):
             assert_method_not_allowed(client, "GET", path, "POST", headers)
         assert_not_found(client, "/api/v1/auth/no-such-route", headers)
+
+
+def test_users_me_answers_a_wrong_method_itself_whatever_the_token(client: httpx.Client) -> None:
+    _, signed_in = signed_up(client)
+    for headers in (NO_TOKEN, INVALID_TOKEN, signed_in):
+        for method, path, allow in ACCOUNT_WRONG_METHODS:
+            assert_method_not_allowed(client, method, path, allow, headers)
 
 
 def test_users_me_reads_and_changes_the_caller(client: httpx.Client) -> None:

@@ -81,6 +81,8 @@ def test_invalid_or_unknown_fields_are_a_422_problem(
 def test_unknown_user_is_404_and_a_bad_id_is_422(client: httpx.Client) -> None:
     assert_problem(client.get(f"/api/v1/users/{uuid.uuid4()}"), 404, "Not Found")
     assert error_locations(client.get("/api/v1/users/42")) == [["path", "user_id"]]
+    # Without auth there is no /users/me: "me" is a malformed id like any other.
+    assert error_locations(client.get("/api/v1/users/me")) == [["path", "user_id"]]
 
 
 def test_list_pages_through_every_user_once_newest_first(client: httpx.Client) -> None:

@@ -1,4 +1,5 @@
 from collections.abc import AsyncIterator, Awaitable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -7,6 +8,7 @@ from fastapi import FastAPI
 from tests.callers import Author, NewAuthor, Staff, new_author, new_staff
 from tests.helpers import (
     REQUIRED_SERVERS,
+    VALID_ENVIRONMENT,
     LogCapture,
     TestServers,
     capture_logs,
@@ -23,6 +25,42 @@ def pytest_sessionstart() -> None:
         needed = "\n".join(f"  {name}: {REQUIRED_SERVERS[name]}" for name in missing)
         msg = f"These tests run against real servers; set in the environment (or .env):\n{needed}"
         raise pytest.UsageError(msg)
+
+
+# Every variable any render might read, so the developer's shell cannot leak into a test.
+SETTINGS_VARIABLES = (
+    "HOST",
+    "PORT",
+    "LOG_LEVEL",
+    "DOCS_ENABLED",
+    "CORS_ORIGINS",
+    "REQUEST_TIMEOUT_SECONDS",
+    "MAX_CONCURRENT_REQUESTS",
+    "SHUTDOWN_TIMEOUT_SECONDS",
+    "HSTS_ENABLED",
+    "DATABASE_URL",
+    "DB_POOL_SIZE",
+    "DB_POOL_TIMEOUT_SECONDS",
+    "REDIS_URL",
+    "REDIS_POOL_SIZE",
+    "JWT_SECRET",
+    "JWT_ALGORITHM",
+    "JWT_ISSUER",
+    "JWT_AUDIENCE",
+    "ACCESS_TOKEN_TTL_SECONDS",
+    "REFRESH_TOKEN_TTL_SECONDS",
+)
+
+
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    """A clean environment holding only valid required values, in a folder without .env."""
+    monkeypatch.chdir(tmp_path)
+    for name in SETTINGS_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in VALID_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    return monkeypatch
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from tests.helpers import PASSWORD, create_user
+from tests.auth.part import PASSWORD
+from tests.helpers import create_user
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ import pytest
 from fastapi import FastAPI
 
 from tests.auth.accounts import Account, make_account, sign_in
-from tests.helpers import PASSWORD, assert_problem, error_locations
+from tests.auth.part import PASSWORD
+from tests.helpers import assert_problem, error_locations
 
 pytestmark = pytest.mark.usefixtures("storage")
 

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from redis.exceptions import RedisError
 
 from ..api import API_PREFIX
+from ..core.commands import Command
 from ..core.openapi import Amendment
 from ..posts.cache import get_post_cache
 from ..users.cache import get_user_cache
@@ -20,6 +21,9 @@ from .windows import RedisWindowCounter
 
 if TYPE_CHECKING:
     from ..settings import Settings
+
+
+COMMANDS: tuple[Command, ...] = ()
 
 
 def install(app: FastAPI, amendments: list[Amendment]) -> None:

@@ -7,12 +7,16 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 
 from ..api import API_PREFIX
+from ..core.commands import Command
 from ..core.openapi import Amendment
 from .engine import check_database, create_read_engine, create_sessionmaker, open_database
 from .openapi import pool_limited
 
 if TYPE_CHECKING:
     from ..settings import Settings
+
+
+COMMANDS: tuple[Command, ...] = ()
 
 
 def install(_app: FastAPI, amendments: list[Amendment]) -> None:

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from ..api import API_PREFIX
+from ..core.commands import Command
 from ..core.openapi import Amendment
 from .middleware import ETagMiddleware, QueryCountMiddleware
 from .openapi import conditional_gets
@@ -15,6 +16,9 @@ from .queries import instrument_engine
 
 if TYPE_CHECKING:
     from ..settings import Settings
+
+
+COMMANDS: tuple[Command, ...] = ()
 
 
 def install(app: FastAPI, amendments: list[Amendment]) -> None:

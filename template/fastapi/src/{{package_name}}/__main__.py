@@ -1,13 +1,7 @@
-"""Command line: ``python -m <package> serve``{% if use_auth %} and ``create-admin EMAIL``{% endif %}."""
+"""Command line: ``python -m <package> serve``, and each task's commands (see ``--help``)."""
 
 import argparse
-{%- if use_auth %}
-import asyncio
-{%- endif %}
 import gc
-{%- if use_auth %}
-import os
-{%- endif %}
 import signal
 import sys
 from collections.abc import Sequence
@@ -16,12 +10,10 @@ from types import FrameType
 import uvicorn
 
 from .app import create_app
-{%- if use_auth %}
-from .auth.admin import AdminError, create_admin
-{%- endif %}
 from .core.config import ConfigError, load_settings
 from .core.logging import configure_logging
 from .settings import Settings
+from .tasks import TASKS
 
 
 def _stop(_signum: int, _frame: FrameType | None) -> None:
@@ -38,15 +30,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=f"python -m {__package__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="serve HTTP on HOST:PORT until SIGTERM or Ctrl-C")
-{%- if use_auth %}
-    admin = commands.add_parser(
-        "create-admin", help="make EMAIL an admin (created with ADMIN_PASSWORD if new)"
-    )
-    admin.add_argument("email")
+    tasks_commands = {command.name: command for task in TASKS for command in task.COMMANDS}
+    for command in tasks_commands.values():
+        command_parser = commands.add_parser(command.name, help=command.help)
+        for argument in command.arguments:
+            command_parser.add_argument(argument)
     arguments = parser.parse_args(argv)
-{%- else %}
-    parser.parse_args(argv)
-{%- endif %}
 
     try:
         settings = load_settings(Settings)
@@ -54,10 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{exc}\n")
         return 2
     configure_logging(settings.log_level)
-{%- if use_auth %}
-    if arguments.command == "create-admin":
-        return _create_admin(settings, arguments.email)
-{%- endif %}
+    if arguments.command in tasks_commands:
+        return tasks_commands[arguments.command].run(settings, arguments)
     signal.signal(signal.SIGTERM, _stop)
     app = create_app(settings)
     # What start-up made (modules, routes, schemas, table metadata) lives as long as the
@@ -79,19 +66,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-{% if use_auth -%}
-def _create_admin(settings: Settings, email: str) -> int:
-    # From the environment only, never an argument: arguments show up in `ps` and history.
-    password = os.environ.get("ADMIN_PASSWORD", "")
-    try:
-        outcome = asyncio.run(create_admin(settings, email, password))
-    except AdminError as exc:
-        sys.stderr.write(f"{exc}\n")
-        return 2
-    sys.stdout.write(f"{outcome} admin {email.strip().lower()}\n")
-    return 0
-
-
-{% endif -%}
 if __name__ == "__main__":
     sys.exit(main())
