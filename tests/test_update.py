@@ -208,8 +208,8 @@ def test_adding_a_task_through_update_adds_its_folder_and_passes_its_tests(
         assert (project / "alembic.ini").is_file()
     else:
         assert (project / "src/database/engine.ts").is_file()
-        assert "checkDatabase" in (project / "src/wiring.ts").read_text()
-        assert "databaseErrors" in (project / "src/app.ts").read_text()
+        assert "checkDatabase" in (project / "src/database/lifespan.ts").read_text()
+        assert "databaseErrors" in (project / "src/database/lifespan.ts").read_text()
         assert '"migrate"' in (project / "package.json").read_text()
     assert "DATABASE_URL" in (project / ".env.example").read_text()
     database = f"cb_update_{framework}_{os.getpid()}"

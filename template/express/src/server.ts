@@ -6,7 +6,7 @@ import dotenv from "dotenv";
 import type { Logger } from "pino";
 
 import { createApp } from "./app.js";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import { ConfigError, loadConfig, type Config } from "./settings.js";
 import { createLogger } from "./core/logging.js";
 import { openDependencies } from "./wiring.js";
 

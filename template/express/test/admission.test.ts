@@ -11,7 +11,7 @@ import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { API_PREFIX } from "../src/api.js";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { ConfigError, loadConfig } from "../src/settings.js";
 import { AdmissionGate } from "../src/core/admission.js";
 import { startTestApp, validEnv, type TestApp } from "./helpers/app.js";
 

@@ -1,7 +1,7 @@
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { loadConfig } from "../src/config.js";
+import { loadConfig } from "../src/settings.js";
 import { startTestApp, validEnv, type TestApp } from "./helpers/app.js";
 import { uniqueClientIp } from "./helpers/clients.js";
 

@@ -2,7 +2,7 @@
 // line of defence: the code never passes headers or bodies to the logger.
 import { pino, type DestinationStream, type Logger } from "pino";
 
-import type { LogLevel } from "../config.js";
+import type { LogLevel } from "../settings.js";
 
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   const options = {

@@ -13,7 +13,7 @@ import {
 
 import { jwtVerify, SignJWT } from "jose";
 
-import type { Config } from "../config.js";
+import type { Config } from "../settings.js";
 import { uuidString } from "../core/validation.js";
 import { InvalidTokenError } from "./errors.js";
 import { VerifiedTokens } from "./verified.js";

@@ -1,4 +1,4 @@
-// The cache task's settings, merged into the service's by src/config.ts.
+// The cache task's settings, merged into the service's by src/settings.ts.
 import { z } from "zod";
 
 import { integer, required } from "../core/config.js";

@@ -1,4 +1,4 @@
-// The database task's settings, merged into the service's by src/config.ts.
+// The database task's settings, merged into the service's by src/settings.ts.
 import { z } from "zod";
 
 import { integer, required, seconds } from "../core/config.js";

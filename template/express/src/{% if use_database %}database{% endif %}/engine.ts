@@ -1,4 +1,4 @@
-// The PostgreSQL pool and Kysely over it: created by wiring.ts at start-up (never
+// The PostgreSQL pool and Kysely over it: created by lifespan.ts at start-up (never
 // at import time), sized from DB_POOL_SIZE, closed at shutdown. A request waits at
 // most DB_POOL_TIMEOUT_SECONDS for a connection (then 503, see errors.ts).
 import { Kysely, PostgresDialect } from "kysely";
@@ -21,7 +21,7 @@ const IDLE_TIMEOUT_MS = 30_000;
 // Recycle connections so none outlives a failover or a server-side limit.
 const MAX_LIFETIME_SECONDS = 30 * 60;
 
-export function createPool(settings: PoolSettings, logger: Logger): pg.Pool {
+export function createEngine(settings: PoolSettings, logger: Logger): pg.Pool {
   const pool = new pg.Pool({
     connectionString: settings.databaseUrl,
     max: settings.dbPoolSize,

@@ -1,4 +1,4 @@
-// The optimize task's settings, merged into the service's by src/config.ts.
+// The optimize task's settings, merged into the service's by src/settings.ts.
 import { z } from "zod";
 
 import { flag } from "../core/config.js";

@@ -85,7 +85,7 @@ describe("RBAC over HTTP", () => {
     expect((await as(demoted).get("/api/v1/users")).status).toBe(200);
     await testApp.deps.pool.query("UPDATE users SET role = 'user' WHERE id = $1", [demoted.id]);
     // What any code that changes a role does (create-admin does): drop the cached record.
-    await testApp.userCache.forget(demoted.id);
+    await testApp.deps.userCache.forget(demoted.id);
     expect((await as(demoted).get("/api/v1/users")).status).toBe(403);
   });
 });

@@ -31,7 +31,7 @@ export async function signIn(app: Express, email: string, password = PASSWORD): 
 export async function makeAccount(testApp: TestApp, role: "user" | "admin" = "user", name = "Ada"): Promise<Account> {
   const email = uniqueEmail();
   if (role === "admin") {
-    await createAdmin(testApp.db, email, PASSWORD, testApp.userCache);
+    await createAdmin(testApp.deps.db, email, PASSWORD, testApp.deps.userCache);
   } else {
     const created = await request(testApp.app).post("/api/v1/users").send({ email, name, password: PASSWORD });
     expect(created.status).toBe(201);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { ConfigError, loadConfig } from "../../src/config.js";
+import { ConfigError, loadConfig } from "../../src/settings.js";
 import { validEnv } from "../helpers/app.js";
 
 describe("JWT settings", () => {

@@ -1,8 +1,8 @@
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { loadConfig } from "../../src/config.js";
-import { createPool, openDatabase } from "../../src/database/engine.js";
+import { loadConfig } from "../../src/settings.js";
+import { createEngine, openDatabase } from "../../src/database/engine.js";
 import { HEALTHY_CHECKS, startTestApp, validEnv, type TestApp } from "../helpers/app.js";
 import { captureLogs } from "../helpers/logs.js";
 import { closedPort, startTcpProxy, viaProxy, type TcpProxy } from "../helpers/tcp-proxy.js";
@@ -37,7 +37,7 @@ describe("PostgreSQL start-up", () => {
     const port = await closedPort();
     const config = loadConfig({ ...validEnv(), DATABASE_URL: `postgresql://app:pw@127.0.0.1:${port}/app` });
     const { logger } = captureLogs();
-    const pool = createPool(config, logger);
+    const pool = createEngine(config, logger);
     const waits: number[] = [];
     try {
       await expect(openDatabase(pool, logger, { sleep: (ms) => Promise.resolve(waits.push(ms)) })).rejects.toThrow(

@@ -3,14 +3,14 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { loadConfig } from "../../src/config.js";
-import { createDb, createPool } from "../../src/database/engine.js";
+import { loadConfig } from "../../src/settings.js";
+import { createDb, createEngine } from "../../src/database/engine.js";
 import { withTransaction } from "../../src/database/transaction.js";
 import { validEnv } from "../helpers/app.js";
 import { captureLogs } from "../helpers/logs.js";
 
 describe("withTransaction against PostgreSQL", () => {
-  const pool = createPool(loadConfig(validEnv()), captureLogs().logger);
+  const pool = createEngine(loadConfig(validEnv()), captureLogs().logger);
   const db = createDb(pool);
   // A table of its own per test, so tests never see each other's rows.
   let table: string;

@@ -22,7 +22,7 @@ function* planNodes(node: PlanNode): Generator<PlanNode> {
 }
 
 async function explain(service: TestApp, cursor: Cursor | undefined, authorId?: string): Promise<PlanNode[]> {
-  const [row] = await pageQuery(service.db, cursor, 21, authorId).explain<{ "QUERY PLAN": { Plan: PlanNode }[] }>(
+  const [row] = await pageQuery(service.deps.db, cursor, 21, authorId).explain<{ "QUERY PLAN": { Plan: PlanNode }[] }>(
     "json",
   );
   const plan = row?.["QUERY PLAN"][0]?.Plan;
@@ -52,7 +52,7 @@ afterAll(async () => {
 describe("EXPLAIN of the posts pages on 10 000 posts", () => {
   it("reads every page through the (created_at, id) index", async () => {
     const { post } = await newPost(service);
-    await seedPosts(service.db, post.author.id, 10_000);
+    await seedPosts(service.deps.db, post.author.id, 10_000);
     // Half-way through the seeded posts (one a second, going back from now).
     const halfway: Cursor = { createdAt: new Date(Date.now() - 5_000_000).toISOString(), id: post.id };
 
@@ -64,9 +64,9 @@ describe("EXPLAIN of the posts pages on 10 000 posts", () => {
   it("reads one author's pages through the (author_id, created_at, id) index", async () => {
     // One author among many: their 100 posts are 1 % of the table.
     const crowd = await newPost(service);
-    await seedPosts(service.db, crowd.post.author.id, 10_000);
+    await seedPosts(service.deps.db, crowd.post.author.id, 10_000);
     const { post } = await newPost(service);
-    await seedPosts(service.db, post.author.id, 100);
+    await seedPosts(service.deps.db, post.author.id, 100);
     const halfway: Cursor = { createdAt: new Date(Date.now() - 50_000).toISOString(), id: post.id };
 
     for (const cursor of [undefined, halfway]) {

@@ -69,7 +69,7 @@ describe("ETags", () => {
 describe("compression", () => {
   it("gzips a large list for a client that accepts it, not a small one", async () => {
     const { post, headers } = await newPost(service);
-    await seedPosts(service.db, post.author.id, 50);
+    await seedPosts(service.deps.db, post.author.id, 50);
     const accepting = { ...headers, "Accept-Encoding": "gzip" };
 
     const large = await get("/api/v1/posts", accepting).query({ author_id: post.author.id, limit: 50 });
@@ -85,7 +85,7 @@ describe("compression", () => {
 
   it("sends a large list as it is when no encoding is accepted", async () => {
     const { post, headers } = await newPost(service);
-    await seedPosts(service.db, post.author.id, 50);
+    await seedPosts(service.deps.db, post.author.id, 50);
 
     const response = await request(service.app)
       .get("/api/v1/posts")

@@ -26,16 +26,16 @@ describe("compiled page statements", () => {
   it("read the same pages as the query built for each request", async () => {
     const { post } = await newPost(service);
     const other = await newPost(service);
-    await seedPosts(service.db, post.author.id, 30);
-    await seedPosts(service.db, other.post.author.id, 30);
-    const repository = new PostgresPostRepository(service.db);
-    const [, middle] = await pageQuery(service.db, undefined, 12, post.author.id).execute();
+    await seedPosts(service.deps.db, post.author.id, 30);
+    await seedPosts(service.deps.db, other.post.author.id, 30);
+    const repository = new PostgresPostRepository(service.deps.db);
+    const [, middle] = await pageQuery(service.deps.db, undefined, 12, post.author.id).execute();
     if (!middle) throw new Error("no posts were seeded");
     const cursor: Cursor = { createdAt: middle.created_at, id: middle.id };
 
     for (const after of [undefined, cursor]) {
       for (const authorId of [undefined, post.author.id]) {
-        const built = await pageQuery(service.db, after, 7, authorId).execute();
+        const built = await pageQuery(service.deps.db, after, 7, authorId).execute();
         const compiled = await repository.listAfter(after, 7, authorId);
         expect(compiled.map((item) => item.id)).toEqual(built.map((row) => row.id));
         expect(compiled).toHaveLength(7);

@@ -33,7 +33,7 @@ function statements(response: request.Response): number {
 describe("query budget", () => {
   it.each([1, 100])("costs at most 2 statements for a page of %i posts with their authors", async (limit) => {
     const { post, headers } = await newPost(service);
-    await seedPosts(service.db, post.author.id, 150);
+    await seedPosts(service.deps.db, post.author.id, 150);
 
     const response = await request(service.app).get("/api/v1/posts").query({ limit }).set(headers);
 
@@ -66,7 +66,7 @@ describe("query budget", () => {
 describe("the statement counter", () => {
   it("counts the statements sent within a block, whichever code sends them", async () => {
     const counted = await countingQueries(async (count) => {
-      await sql`SELECT 1`.execute(service.db);
+      await sql`SELECT 1`.execute(service.deps.db);
       await service.deps.pool.query("SELECT 2");
       return count;
     });

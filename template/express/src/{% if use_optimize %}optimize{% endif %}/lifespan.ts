@@ -1,0 +1,25 @@
+// The optimize task's part of the service: the pool's statements timed and
+// counted, HTTP caching with ETags and compression of large answers.
+import { API_PREFIX } from "../api.js";
+import type { Task } from "../wiring.js";
+import { compressAccepted, etags, queryCount } from "./middleware.js";
+import { conditionalGets } from "./optimize.openapi.js";
+import { instrumentPool } from "./queries.js";
+
+// Smaller answers are sent as they are: gzip would save too little to pay for itself.
+export const GZIP_MINIMUM_BYTES = 1024;
+
+export const lifespan: Task = {
+  /** Time and count the statements of the pool the database task opened before. */
+  open({ pool, config, logger }) {
+    instrumentPool(pool, { slowQueryMs: config.slowQueryMs, logger });
+    return Promise.resolve();
+  },
+  beforeLimits(app, { config }) {
+    app.use(queryCount({ header: config.queryCountHeader }));
+    // Compression wraps the body's writes, ETags the send before them: tags are of the uncompressed body.
+    app.use(compressAccepted(GZIP_MINIMUM_BYTES));
+    app.use(API_PREFIX, etags);
+  },
+  amendments: () => [conditionalGets(API_PREFIX)],
+};
