@@ -9,42 +9,20 @@ from __future__ import annotations
 
 import keyword
 import re
+import runpy
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import yaml
 from jinja2 import Environment
 from jinja2.ext import Extension
 
-
-@contextmanager
-def _this_checkout() -> Iterator[None]:
-    """Import ``extensions.*`` from this file's checkout of the template.
-
-    Copier loads this file by path, outside any package, and ``copier update`` renders the
-    old release and the new one in one process: another checkout's ``extensions`` is set
-    aside meanwhile, so each render reads its own registry. (The same block is in context.py.)
-    """
-    root = Path(__file__).resolve().parent.parent
-    loaded = sys.modules.get("extensions")
-    other = loaded is not None and Path(loaded.__file__ or "").resolve().parent.parent != root
-    stashed = {name: sys.modules.pop(name) for name in _loaded_extensions()} if other else {}
-    sys.path.insert(0, str(root))
-    try:
-        yield
-    finally:
-        sys.path.remove(str(root))
-        if other:
-            for name in _loaded_extensions():
-                del sys.modules[name]
-            sys.modules.update(stashed)
-
-
-def _loaded_extensions() -> list[str]:
-    return [name for name in sys.modules if name == "extensions" or name.startswith("extensions.")]
-
+# Copier loads this file by path, outside any package: its helper is run by path too.
+_this_checkout: Callable[[], AbstractContextManager[None]] = runpy.run_path(
+    str(Path(__file__).with_name("checkout.py"))
+)["this_checkout"]
 
 with _this_checkout():
     from extensions.naming import snake

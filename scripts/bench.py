@@ -31,6 +31,7 @@ from typing import NoReturn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scripts.benchmark.arguments import parse_arguments
 from scripts.benchmark.errors import BenchError
 from scripts.benchmark.measure import (
     TARGET_CACHED_READ,
@@ -70,36 +71,6 @@ SERVER_SETTINGS = {
 # Each framework's cached render gets its own Redis database.
 REDIS_DATABASES = {"fastapi": 1, "express": 2}
 ROW_ORDER = ["GET /health/live", "GET /api/v1/users/me", "GET /api/v1/posts/{id}", f"GET /api/v1/posts?limit={PAGE}"]
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
-def _port_range(text: str) -> tuple[int, int]:
-    first, _, last = text.partition("-")
-    if not (first.isdigit() and last.isdigit() and 1024 <= int(first) <= int(last) <= 65535):
-        raise argparse.ArgumentTypeError("must look like 57400-57499")
-    return int(first), int(last)
-
-
-def parse_arguments(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="scripts/bench.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--framework", choices=["fastapi", "express", "both"], default="both")
-    parser.add_argument("--duration", type=_positive, default=5, help="seconds per wrk run (default 5)")
-    parser.add_argument("--rounds", type=_positive, default=3, help="bare/app pairs per endpoint (default 3)")
-    parser.add_argument("--connections", type=_positive, default=32, help="wrk connections (default 32)")
-    parser.add_argument("--threads", type=_positive, default=2, help="wrk threads (default 2)")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per server and endpoint (default 2)")
-    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON to FILE")
-    parser.add_argument("--ports", type=_port_range, metavar="FIRST-LAST", help="serve only on ports of this range")
-    arguments = parser.parse_args(argv)
-    if arguments.connections < arguments.threads:
-        parser.error("--connections must be at least --threads (wrk gives each thread its connections)")
-    return arguments
 
 
 def _endpoints(project: Render, post_id: str, x_cache: str | None) -> list[Endpoint]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,13 @@ def service_urls() -> dict[str, str]:
     if missing:
         pytest.fail(f"{' and '.join(missing)} not set: run the tests through scripts/test, which starts them.")
     return {"DATABASE_URL": os.environ["DATABASE_URL"], "REDIS_URL": os.environ["REDIS_URL"]}
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working and temporary directory, to prove what a run leaves behind."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.chdir(scratch)
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    return scratch

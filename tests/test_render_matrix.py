@@ -2,8 +2,8 @@
 
 Framework x task subset is the full product (so every pair of framework and
 task membership appears); the naming answers and the port rotate across it.
-Each render must be free of Jinja leftovers, name only its own framework, parse, lint
-and type-check.
+Each render must be free of Jinja leftovers, name only its own framework, parse, lint,
+type-check and hold no dead code.
 """
 
 from __future__ import annotations
@@ -112,12 +112,14 @@ def check_fastapi(project: Path) -> None:
         cwd=project,
         env={**os.environ, "MYPYPATH": str(project / "src")},
     )
+    run([str(venv / "vulture")], cwd=project)  # dead code; settings in the project's pyproject.toml
 
 
 def check_express(project: Path) -> None:
     (project / "node_modules").symlink_to(node_modules(), target_is_directory=True)
     run(["npm", "run", "--silent", "typecheck"], cwd=project)  # tsc --noEmit
     run(["npm", "run", "--silent", "lint"], cwd=project)  # eslint and prettier --check
+    run(["npm", "run", "--silent", "deadcode"], cwd=project)  # knip, with the project's knip.jsonc
 
 
 @pytest.mark.parametrize(("framework", "tasks", "naming"), CASES)

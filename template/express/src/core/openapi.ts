@@ -11,7 +11,7 @@ import type { FieldError } from "./errors.js";
 import type { Problem } from "./problem.js";
 import { REQUEST_ID_HEADER } from "./request-id.js";
 
-export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
 // `satisfies` keeps these in step with the types the problem handler sends.
 export const FieldErrorSchema = z

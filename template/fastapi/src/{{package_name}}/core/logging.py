@@ -30,13 +30,6 @@ class RequestContext:
 request_context: ContextVar[RequestContext | None] = ContextVar("request_context", default=None)
 
 
-def identify_user(user_id: str) -> None:
-    """Name the authenticated caller in the current request's access log line."""
-    context = request_context.get()
-    if context is not None:
-        context.user_id = user_id
-
-
 # Attributes every LogRecord has; anything else was passed through ``extra=``.
 _RECORD_ATTRIBUTES = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys()
