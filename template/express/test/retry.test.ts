@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { backoffDelay, retry } from "../src/core/retry.js";
+import { backoffDelay, connectWithRetry, retry } from "../src/core/retry.js";
+import { captureLogs } from "./helpers/logs.js";
 
 // No real waiting: the sleeps are recorded instead.
 function recorder() {
@@ -76,5 +77,33 @@ describe("retry", () => {
       }),
     ).rejects.toThrow("down");
     expect(reported).toEqual([1, 2]);
+  });
+});
+
+describe("connectWithRetry", () => {
+  it("warns once per failed attempt and then names the dependency and where it was looked for", async () => {
+    const { sleeps, sleep } = recorder();
+    const logs = captureLogs();
+    const connecting = connectWithRetry(
+      "Queue",
+      "127.0.0.1:1",
+      () => Promise.reject(new Error("connect ECONNREFUSED")),
+      logs.logger,
+      { sleep },
+    );
+    await expect(connecting).rejects.toThrow(
+      "Could not connect to Queue at 127.0.0.1:1 after 3 attempts: connect ECONNREFUSED",
+    );
+    expect(sleeps).toHaveLength(2);
+    const warnings = logs.records().filter((record) => record.msg === "Queue at 127.0.0.1:1 is not reachable yet; retrying");
+    expect(warnings.map((record) => record.attempt)).toEqual([1, 2]);
+  });
+
+  it("returns what the first successful attempt connected", async () => {
+    const logs = captureLogs();
+    await expect(connectWithRetry("Queue", "127.0.0.1:1", () => Promise.resolve("client"), logs.logger)).resolves.toBe(
+      "client",
+    );
+    expect(logs.records()).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 
+import { required } from "../src/core/config.js";
 import { ConfigError, loadConfig } from "../src/settings.js";
 import { validEnv } from "./helpers/app.js";
 
@@ -54,5 +56,16 @@ describe("settings", () => {
 
   it("refuses a boolean it cannot read", () => {
     expect(() => loadConfig({ ...validEnv(), DOCS_ENABLED: "maybe" })).toThrow(/DOCS_ENABLED/);
+  });
+});
+
+describe("settings parts", () => {
+  it("says a variable without a default is required when it is not set, and only then", () => {
+    const url = z.string(required);
+    const missing = url.safeParse(undefined);
+    expect(missing.success).toBe(false);
+    expect(missing.error?.issues[0]?.message).toBe("is required");
+    const wrongType = url.safeParse(5);
+    expect(wrongType.error?.issues[0]?.message).not.toBe("is required");
   });
 });

@@ -5,7 +5,7 @@
 // strictly after that key, so rows inserted meanwhile never shift a page.
 import { z } from "zod";
 
-import { epochMillis, parseTimestamp, type Timestamp } from "./timestamps.js";
+import { parseTimestamp, type Timestamp } from "./timestamps.js";
 import { uuidString } from "./validation.js";
 
 export const DEFAULT_LIMIT = 20;
@@ -49,12 +49,6 @@ export function decodeCursor(text: string): Cursor | undefined {
   const date = parseTimestamp(createdAt);
   const parsedId = uuidString.safeParse(id);
   return date && parsedId.success ? { createdAt: date, id: parsedId.data } : undefined;
-}
-
-/** Strictly older than `after` in the list order (created_at DESC, id DESC). */
-export function isAfter(row: Keyed, after: Cursor): boolean {
-  const delta = epochMillis(row.createdAt) - epochMillis(after.createdAt);
-  return delta < 0 || (delta === 0 && row.id < after.id);
 }
 
 const WHOLE_NUMBER = /^\s*[+-]?\d+\s*$/;

@@ -22,9 +22,6 @@ class Window(NamedTuple):
 
 
 class WindowCounter(Protocol):
-    async def peek(self, key: str) -> Window:
-        """The current window of ``key``, without counting."""
-
     async def hit(self, key: str) -> Window:
         """Count one event of ``key``; the window as it is after counting it."""
 
@@ -47,10 +44,6 @@ class MemoryWindowCounter:
     def _window(self, start: float, count: int, now: float) -> Window:
         # Elapsed time first: (start + 60) - now can round to 60.000…01 and read as 61.
         return Window(count, max(1, math.ceil(self.window_seconds - (now - start))))
-
-    async def peek(self, key: str) -> Window:
-        now = time.monotonic()
-        return self._window(*self._current(key, now), now)
 
     async def hit(self, key: str) -> Window:
         now = time.monotonic()

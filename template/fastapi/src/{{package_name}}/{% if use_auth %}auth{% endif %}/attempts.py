@@ -6,8 +6,10 @@ cache task in Redis, shared by every instance (``lifespan.py`` of each task).
 """
 
 import hashlib
+import time
+from typing import Protocol
 
-from ..core.windows import MemoryWindowCounter, WindowCounter
+from ..core.windows import MemoryWindowCounter, Window, WindowCounter
 
 
 def hashed(key: str) -> str:
@@ -15,8 +17,21 @@ def hashed(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+class LoginWindows(WindowCounter, Protocol):
+    """Window counters sign-in can also read without counting (the rate limit never needs to)."""
+
+    async def peek(self, key: str) -> Window:
+        """The current window of ``key``, without counting."""
+
+
+class MemoryLoginWindows(MemoryWindowCounter):
+    async def peek(self, key: str) -> Window:
+        now = time.monotonic()
+        return self._window(*self._current(key, now), now)
+
+
 class AttemptCounter:
-    def __init__(self, windows: WindowCounter, limit: int) -> None:
+    def __init__(self, windows: LoginWindows, limit: int) -> None:
         self.windows = windows
         self.limit = limit
 
@@ -36,4 +51,4 @@ class AttemptCounter:
 
 class MemoryAttemptCounter(AttemptCounter):
     def __init__(self, limit: int) -> None:
-        super().__init__(MemoryWindowCounter(), limit)
+        super().__init__(MemoryLoginWindows(), limit)

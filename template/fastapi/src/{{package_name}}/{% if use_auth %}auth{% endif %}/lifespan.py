@@ -8,8 +8,8 @@ from fastapi import FastAPI
 from ..api import API_PREFIX
 from ..core.commands import Command
 from ..core.openapi import Amendment
-from ..core.windows import MemoryWindowCounter
 from .admin import CREATE_ADMIN
+from .attempts import MemoryLoginWindows
 from .router import account_router, router
 from .verified import VerifiedTokens
 
@@ -22,7 +22,7 @@ def install(app: FastAPI, _amendments: list[Amendment]) -> None:
     # Access tokens this app has verified (verified.py): a new app trusts none.
     app.state.verified_tokens = VerifiedTokens()
     # Failed sign-ins, counted in this process; the cache task counts them in Redis.
-    app.state.login_windows = MemoryWindowCounter()
+    app.state.login_windows = MemoryLoginWindows()
 
 
 @asynccontextmanager
