@@ -19,11 +19,6 @@ export function now(): Timestamp {
   return formatTimestamp(new Date());
 }
 
-/** Milliseconds since the epoch, to compare or do arithmetic with. */
-export function epochMillis(value: Timestamp): number {
-  return Date.parse(value);
-}
-
 /** `text` when it is a timestamp in the API's format; undefined for anything else (including 2026-02-30). */
 export function parseTimestamp(text: string): Timestamp | undefined {
   if (!FORMAT.test(text)) return undefined;
