@@ -95,7 +95,9 @@ describe("connectWithRetry", () => {
       "Could not connect to Queue at 127.0.0.1:1 after 3 attempts: connect ECONNREFUSED",
     );
     expect(sleeps).toHaveLength(2);
-    const warnings = logs.records().filter((record) => record.msg === "Queue at 127.0.0.1:1 is not reachable yet; retrying");
+    const warnings = logs
+      .records()
+      .filter((record) => record.msg === "Queue at 127.0.0.1:1 is not reachable yet; retrying");
     expect(warnings.map((record) => record.attempt)).toEqual([1, 2]);
   });
 
