@@ -1,4 +1,14 @@
+import { existsSync, readdirSync } from "node:fs";
+
 import { defineConfig } from "vitest/config";
+
+// test/setup.ts, then each task's own (test/<task>/setup.ts), before every test file.
+const SETUP_FILES = [
+  "test/setup.ts",
+  ...readdirSync("test", { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(`test/${entry.name}/setup.ts`))
+    .map((entry) => `test/${entry.name}/setup.ts`),
+];
 
 // test/users/ and test/posts/ empty the users and posts tables before each
 // test, so they run on their own, after every other file has finished writing them.
@@ -6,9 +16,9 @@ const EMPTIES_TABLES = ["test/users/**/*.test.ts", "test/posts/**/*.test.ts"];
 
 export default defineConfig({
   test: {
-    setupFiles: ["test/setup.ts"],
-    // Generous limits: the tests assert outcomes and counts, never speed, and Argon2id
-    // (64 MiB per hash) on a busy CI machine can take seconds per sign-in.
+    setupFiles: SETUP_FILES,
+    // Generous limits: the tests assert outcomes and counts, never speed, and a busy CI
+    // machine can be slow.
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [

@@ -11,6 +11,7 @@ from tests.helpers import (
     VALID_ENVIRONMENT,
     LogCapture,
     TestServers,
+    before_tests,
     capture_logs,
     make_app,
     prepare_storage,
@@ -25,6 +26,7 @@ def pytest_sessionstart() -> None:
         needed = "\n".join(f"  {name}: {REQUIRED_SERVERS[name]}" for name in missing)
         msg = f"These tests run against real servers; set in the environment (or .env):\n{needed}"
         raise pytest.UsageError(msg)
+    before_tests()
 
 
 # Every variable any render might read, so the developer's shell cannot leak into a test.

@@ -26,6 +26,8 @@ class TestPart:
     required_servers: Mapping[str, str] = field(default_factory=dict)
     # The variables a real run of the service needs, with the test servers' values.
     environment: "Callable[[TestServers], dict[str, str]]" = lambda _servers: {}
+    # Adapts the service to a test run, once before any test (the auth task makes hashing cheap).
+    before_tests: Callable[[], None] = _nothing
     # Valid values of the variables it requires, for the settings tests.
     valid_environment: Mapping[str, str] = field(default_factory=dict)
     # Fields sign-up requires beyond email and name.
