@@ -23,6 +23,7 @@ _this_checkout: Callable[[], AbstractContextManager[None]] = runpy.run_path(
 )["this_checkout"]
 
 with _this_checkout():
+    from extensions import styles
     from extensions.tasks import OPTIONAL
 
 
@@ -40,5 +41,9 @@ class DerivedValuesHook(ContextHook):
         if isinstance(tasks, list):
             for task in OPTIONAL:
                 context[f"use_{task}"] = task in tasks
+        chosen_styles = context.get("api_styles")
+        if isinstance(chosen_styles, list):
+            for style in styles.OPTIONAL:
+                context[f"use_{style}"] = style in chosen_styles
         if context.get("_copier_phase") == "render":
             context.update(self._secrets)

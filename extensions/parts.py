@@ -42,10 +42,12 @@ def _exists(environment: Environment, path: str) -> bool:
 
 @pass_context
 def task_parts(context: Context, name: str) -> list[str]:
-    """The include paths of part ``name`` of each chosen task that has one, in answer order."""
+    """The include paths of part ``name`` of each chosen task that has one, in answer order,
+    then of each chosen API style beyond REST (a style's folder is built like a task's)."""
     framework = cast("str", context["framework"])
     tasks = cast("list[str]", context["tasks"])  # Copier keeps a multiselect in choice order
-    paths = (part_path(framework, task, name) for task in tasks)
+    styles = [style for style in cast("list[str]", context.get("api_styles", [])) if style != "rest"]
+    paths = (part_path(framework, folder, name) for folder in (*tasks, *styles))
     return [path for path in paths if _exists(context.environment, path)]
 
 

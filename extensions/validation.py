@@ -25,6 +25,7 @@ _this_checkout: Callable[[], AbstractContextManager[None]] = runpy.run_path(
 )["this_checkout"]
 
 with _this_checkout():
+    from extensions import styles
     from extensions.naming import snake
     from extensions.tasks import REQUIRED, missing_requirements, ordered
 
@@ -176,6 +177,18 @@ def tasks_problem(value: Iterable[str]) -> str:
     )
 
 
+def api_styles_problem(value: Iterable[str]) -> str:
+    chosen = list(value)
+    if styles.REQUIRED not in chosen:
+        example = "[" + ", ".join(styles.ordered([styles.REQUIRED, *chosen])) + "]"
+        return (
+            f"api_styles must include {styles.REQUIRED!r}: every other style mirrors the REST API; "
+            f"add {styles.REQUIRED} (for example --data api_styles='{example}')."
+        )
+    refused = [name for name in chosen if name not in styles.OFFERED]
+    return styles.not_offered_message(refused[0]) if refused else ""
+
+
 def _task_list(chosen: Iterable[str]) -> str:
     return "[" + ", ".join(ordered(chosen)) + "]"
 
@@ -204,5 +217,6 @@ class ValidationExtension(Extension):
             author_email_problem=author_email_problem,
             http_port_problem=http_port_problem,
             tasks_problem=tasks_problem,
+            api_styles_problem=api_styles_problem,
             framework_change_problem=framework_change_problem,
         )

@@ -12,6 +12,7 @@ import yaml
 from conftest import ROOT, render
 from pytest_copie.plugin import Copie
 
+from extensions import styles
 from extensions.tasks import NAMES, TASKS, allowed_subsets, ordered
 from extensions.validation import tasks_problem
 
@@ -129,6 +130,23 @@ BAD_ANSWERS = [
         "example --data tasks='[api, database, cache, optimize]') or drop optimize.",
         id="optimize-without-database",
     ),
+    pytest.param(
+        {"api_styles": ["graphql"]},
+        "Validation error for question 'api_styles': api_styles must include 'rest': every other style mirrors "
+        "the REST API; add rest (for example --data api_styles='[rest, graphql]').",
+        id="styles-without-rest",
+    ),
+    pytest.param(
+        {"api_styles": ["rest", "grpc"]},
+        "Invalid choice for 'api_styles': api_styles: 'grpc' is not offered yet; choose from rest, graphql (for "
+        "example --data api_styles='[rest, graphql]').",
+        id="styles-not-offered",
+    ),
+    pytest.param(
+        {"api_styles": ["rest", "soap"]},
+        "Invalid choice for 'api_styles': 'soap' is not in ['rest', 'graphql']",
+        id="styles-unknown",
+    ),
 ]
 
 
@@ -149,6 +167,7 @@ def test_bad_answer_names_the_question_and_writes_nothing(
         ("project_slug=My Slug!", "project_slug"),
         ("package_name=class", "package_name"),
         ("tasks=[api, optimize]", "tasks"),
+        ("api_styles=[graphql]", "api_styles"),
         ("http_port=abc", "http_port"),
     ],
 )
@@ -194,6 +213,20 @@ def test_tasks_question_offers_the_registry() -> None:
     assert question["choices"] == {f"{task.name}: {task.label}": task.name for task in TASKS}
     assert list(question["choices"].values()) == list(NAMES)
     assert question["default"] == list(NAMES)
+
+
+def test_api_styles_question_offers_the_registry() -> None:
+    question = yaml.safe_load((ROOT / "copier.yml").read_text())["api_styles"]
+    assert question["default"] == [styles.REQUIRED]
+    values = [choice if isinstance(choice, str) else choice["value"] for choice in question["choices"].values()]
+    assert values == list(styles.NAMES)
+    labels = {style.name: style.label for style in styles.STYLES}
+    for text, choice in question["choices"].items():
+        name = choice if isinstance(choice, str) else choice["value"]
+        assert text.startswith(f"{name}: {labels[name]}")
+        # A style not offered yet is listed with the registry's refusal, word for word.
+        refusal = None if isinstance(choice, str) else choice["validator"]
+        assert refusal == (None if name in styles.OFFERED else styles.not_offered_message(name))
 
 
 def test_every_allowed_subset_passes_the_validator_and_no_other_does() -> None:
