@@ -26,14 +26,24 @@ from toolchains import UV, run
 from scripts.services import free_port
 
 FULL = ("api", "database", "auth", "cache", "optimize")
-# Every allowed task subset of both frameworks passes its own tests and the contract.
-# The index picks the case's own Redis database (scripts/services.py starts Redis
-# with enough of them), so rate-limit counters of parallel cases never meet.
-CASES = [
-    pytest.param(framework, subset, index, id=f"{framework}-{'+'.join(subset)}")
-    for index, (framework, subset) in enumerate(
-        (framework, subset) for framework in ("fastapi", "express") for subset in TASK_SUBSETS
+WITH_GRAPHQL = ("rest", "graphql")
+# Every allowed task subset of both frameworks passes its own tests and the contract,
+# with GraphQL beside REST; two REST-only renders (the full one and the smallest) keep
+# the render without the style covered. The index picks the case's own Redis database
+# (scripts/services.py starts Redis with enough of them), so rate-limit counters of
+# parallel cases never meet.
+_RENDERS = [
+    (framework, subset, styles)
+    for framework in ("fastapi", "express")
+    for subset, styles in (
+        *((subset, WITH_GRAPHQL) for subset in TASK_SUBSETS),
+        (FULL, ("rest",)),
+        (("api",), ("rest",)),
     )
+]
+CASES = [
+    pytest.param(framework, subset, styles, index, id=f"{framework}-{'+'.join(subset)}-{'+'.join(styles)}")
+    for index, (framework, subset, styles) in enumerate(_RENDERS)
 ]
 
 
@@ -73,19 +83,23 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -
 # with it (tests/contract/README.md); both trees serve both.
 USERS_AND_POSTS = ["--ignore=tests/contract/test_users.py", "--ignore=tests/contract/test_posts.py"]
 AUTH = ["--ignore=tests/contract/test_auth.py"]
+GRAPHQL = ["--ignore=tests/contract/test_graphql.py"]
 
 
 # The one origin the booted servers allow (CORS_ORIGINS); the contract checks what it may read.
 CORS_ORIGIN = "https://contract.example"
 
 
-def run_contract_suite(base_url: str, tasks: tuple[str, ...]) -> str:
+def run_contract_suite(base_url: str, tasks: tuple[str, ...], styles: tuple[str, ...]) -> str:
     """tests/contract/ in its own pytest process, against the live server."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     env["CONTRACT_BASE_URL"] = base_url
     env["CONTRACT_TASKS"] = ",".join(tasks)
+    env["CONTRACT_STYLES"] = ",".join(styles)
     env["CONTRACT_CORS_ORIGIN"] = CORS_ORIGIN
     skip = USERS_AND_POSTS if "auth" in tasks else AUTH
+    if "graphql" not in styles:
+        skip = [*skip, *GRAPHQL]
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *skip, "tests/contract"]
     return run(command, cwd=ROOT, env=env)
 
@@ -168,7 +182,9 @@ def run_schemathesis(base_url: str, tasks: tuple[str, ...], workdir: Path) -> st
     return output
 
 
-def _boot_and_probe(command: list[str], project: Path, env: dict[str, str], tasks: tuple[str, ...], log: Path) -> None:
+def _boot_and_probe(
+    command: list[str], project: Path, env: dict[str, str], tasks: tuple[str, ...], styles: tuple[str, ...], log: Path
+) -> None:
     port = free_port()
     # The contract suite and schemathesis send hundreds of requests from one client: they
     # check the contract, not the rate limit (the projects' own tests do), so lift the limit.
@@ -189,9 +205,10 @@ def _boot_and_probe(command: list[str], project: Path, env: dict[str, str], task
             expected = {name: "ok" for task, name in (("database", "database"), ("cache", "redis")) if task in tasks}
             assert (status, body) == (200, {"status": "ok", "checks": expected})
             base_url = f"http://127.0.0.1:{port}"
-            contract = run_contract_suite(base_url, tasks)
+            contract = run_contract_suite(base_url, tasks, styles)
             assert " passed" in contract
-            if tasks == FULL:
+            # Once per framework: the full render with every style.
+            if tasks == FULL and styles == WITH_GRAPHQL:
                 print(run_schemathesis(base_url, tasks, log.parent))
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=30) == 0, "SIGTERM must end the server cleanly"
@@ -203,17 +220,18 @@ def _boot_and_probe(command: list[str], project: Path, env: dict[str, str], task
 
 
 @pytest.mark.services
-@pytest.mark.parametrize(("framework", "tasks", "index"), CASES)
+@pytest.mark.parametrize(("framework", "tasks", "styles", "index"), CASES)
 def test_generated_project_passes_its_own_tests_and_serves(
     copie: Copie,
     service_urls: dict[str, str],
     database_url: str,
     framework: str,
     tasks: tuple[str, ...],
+    styles: tuple[str, ...],
     index: int,
     tmp_path: Path,
 ) -> None:
-    project = render(copie, framework=framework, tasks=list(tasks))
+    project = render(copie, framework=framework, tasks=list(tasks), api_styles=list(styles))
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "VIRTUAL_ENV"))}
     env["DATABASE_URL"] = database_url
     env["REDIS_URL"] = _with_path(service_urls["REDIS_URL"], f"/{index + 1}")
@@ -241,4 +259,4 @@ def test_generated_project_passes_its_own_tests_and_serves(
     print(output)
     assert " passed" in output.lower()
     (tmp_path / "project.env").rename(env_file)
-    _boot_and_probe(serve, project, env, tasks, tmp_path / "server.log")
+    _boot_and_probe(serve, project, env, tasks, styles, tmp_path / "server.log")

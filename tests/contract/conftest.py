@@ -1,7 +1,8 @@
 """The framework-agnostic HTTP contract (DESIGN.md §3), run against a live server.
 
 CONTRACT_BASE_URL names the server (for example http://127.0.0.1:8000),
-CONTRACT_TASKS its tasks (for example api,database,cache) and CONTRACT_CORS_ORIGIN
+CONTRACT_TASKS its tasks (for example api,database,cache), CONTRACT_STYLES its API
+styles (for example rest,graphql; rest when unset) and CONTRACT_CORS_ORIGIN
 the one origin its CORS_ORIGINS allows. The template's generated-project tests boot
 each render and run this suite against it; run it by hand against a server started
 with CORS_ORIGINS=https://app.example:
@@ -35,6 +36,13 @@ def tasks() -> frozenset[str]:
     if not value:
         pytest.fail("CONTRACT_TASKS is not set: name the service's tasks, for example api,database,cache.")
     return frozenset(task.strip() for task in value.split(",") if task.strip())
+
+
+@pytest.fixture(scope="session")
+def styles() -> frozenset[str]:
+    """The API styles the server was rendered with (CONTRACT_STYLES, default rest)."""
+    value = os.environ.get("CONTRACT_STYLES", "rest")
+    return frozenset(style.strip() for style in value.split(",") if style.strip())
 
 
 @pytest.fixture(scope="session")
