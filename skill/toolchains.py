@@ -84,7 +84,9 @@ def _home(framework: str, dependency_file: str) -> Path:
 
 def _full_render(framework: str, destination: Path) -> Path:
     shutil.rmtree(destination, ignore_errors=True)  # what an interrupted build left
-    render(destination, {"framework": framework, "tasks": list(NAMES)}, run_tasks=False)
+    # Every task and every offered API style: the superset of any render's dependencies.
+    answers = {"framework": framework, "tasks": list(NAMES), "api_styles": ["rest", "graphql"]}
+    render(destination, answers, run_tasks=False)
     (destination / ".env").unlink(missing_ok=True)  # only installs live here: no secrets
     return destination
 

@@ -4,7 +4,7 @@
 // and error handlers come from its lifespan.ts, in the order wiring.ts keeps.
 import express, { type Express, type Router } from "express";
 
-import { API_PREFIX, createApiRouter } from "./api.js";
+import { API_PREFIX, apiPaths, createApiRouter } from "./api.js";
 import { accessLog } from "./core/access-log.js";
 import { admission, AdmissionGate } from "./core/admission.js";
 import { rateLimit } from "./core/limits.js";
@@ -39,10 +39,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   app.use(securityMiddleware(config));
   app.use(requestTimeout(config.requestTimeoutSeconds * 1000));
   // After the timeout, whose deadline covers the wait; before anything that does work.
-  app.use(API_PREFIX, admission(options.admission ?? new AdmissionGate(config.maxConcurrentRequests)));
+  const api = apiPaths();
+  app.use(api, admission(options.admission ?? new AdmissionGate(config.maxConcurrentRequests)));
   for (const task of TASKS) task.beforeLimits?.(app, deps);
   // Before the body parser: a 413 is counted and carries the RateLimit headers too.
-  app.use(API_PREFIX, rateLimit(deps.rateLimiter, logger));
+  app.use(api, rateLimit(deps.rateLimiter, logger));
   app.use(express.json({ limit: BODY_LIMIT }));
 
   app.use("/health", createHealthRouter(deps.readiness, logger));

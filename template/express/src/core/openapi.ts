@@ -87,14 +87,15 @@ export interface Amendment {
   requestHeaders?: Record<string, z.ZodType>;
 }
 
-/** Routes under `prefix`, of any of `methods` (of all when none is given). */
+/** Routes under `prefix` (or any of several), of any of `methods` (of all when none is given). */
 export const under =
-  (prefix: string, ...methods: RouteConfig["method"][]) =>
+  (prefix: string | readonly string[], ...methods: RouteConfig["method"][]) =>
   (route: RouteConfig): boolean =>
-    route.path.startsWith(prefix) && (methods.length === 0 || methods.includes(route.method));
+    (typeof prefix === "string" ? [prefix] : prefix).some((path) => route.path.startsWith(path)) &&
+    (methods.length === 0 || methods.includes(route.method));
 
 /** core/limits.ts: where the client stands on every answer, 429 past it. */
-export function rateLimited(prefix: string): Amendment {
+export function rateLimited(prefix: string | readonly string[]): Amendment {
   // Optional: an unreachable counter serves requests unlimited, without them.
   return {
     appliesTo: under(prefix),
@@ -120,7 +121,7 @@ export function bodyLimited(): Amendment {
 }
 
 /** core/timeout.ts: 503 for a request still running at its time limit. */
-export function timeLimited(prefix: string): Amendment {
+export function timeLimited(prefix: string | readonly string[]): Amendment {
   const late =
     "The request did not complete within REQUEST_TIMEOUT_SECONDS, its wait for one of MAX_CONCURRENT_REQUESTS slots included";
   return { appliesTo: under(prefix), responses: { 503: problemResponse(late) } };

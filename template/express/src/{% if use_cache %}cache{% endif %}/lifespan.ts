@@ -3,7 +3,7 @@
 // counts and the caches of posts and users.
 import type { Redis } from "ioredis";
 
-import { API_PREFIX } from "../api.js";
+import { API_PREFIX, apiPaths } from "../api.js";
 import type { Task } from "../wiring.js";
 import { cacheStatus } from "./cache.openapi.js";
 import { checkRedis, openRedis } from "./client.js";
@@ -33,7 +33,7 @@ export const lifespan: Task = {
     deps.readiness.redis = () => checkRedis(redis);
   },
   beforeRoutes(app, { redis, config, logger }) {
-    app.use(API_PREFIX, cacheReads({ redis, ttlSeconds: config.cacheTtlSeconds, logger }));
+    app.use(apiPaths(), cacheReads({ redis, ttlSeconds: config.cacheTtlSeconds, logger }));
   },
   amendments: () => [cacheStatus("get", `${API_PREFIX}/posts/{post_id}`)],
 };

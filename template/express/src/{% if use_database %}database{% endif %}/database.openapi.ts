@@ -2,7 +2,7 @@
 import { problemResponse, RETRY_AFTER, under, type Amendment } from "../core/openapi.js";
 
 /** errors.ts: no pooled connection came free in time, or PostgreSQL is away. */
-export function poolLimited(prefix: string): Amendment {
+export function poolLimited(prefix: string | readonly string[]): Amendment {
   const away =
     "The database is busy: every pooled connection stayed in use (database_busy); " +
     "or unavailable: PostgreSQL refused, ended or could not open a connection (database_unavailable)";

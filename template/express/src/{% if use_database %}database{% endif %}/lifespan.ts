@@ -2,7 +2,7 @@
 // repositories from start-up to shut-down, and the 503 its errors answer.
 import type pg from "pg";
 
-import { API_PREFIX } from "../api.js";
+import { apiPaths } from "../api.js";
 import type { Task } from "../wiring.js";
 import { poolLimited } from "./database.openapi.js";
 import { checkDatabase, createDb, createEngine, openDatabase, type Db } from "./engine.js";
@@ -30,5 +30,5 @@ export const lifespan: Task = {
     deps.readiness.database = () => checkDatabase(pool);
   },
   errorHandlers: [databaseErrors],
-  amendments: () => [poolLimited(API_PREFIX)],
+  amendments: () => [poolLimited(apiPaths())],
 };

@@ -1,11 +1,11 @@
 // The posts repository over PostgreSQL. Every read joins the author in the same
 // statement: a page of posts with their authors is one query whatever its size.
-import { createQueryId, type CompiledQuery } from "kysely";
+import { createQueryId, sql, type CompiledQuery } from "kysely";
 
 import type { Cursor } from "../core/pagination.js";
 import type { Timestamp } from "../core/timestamps.js";
 import { UnknownAuthorError } from "../posts/posts.errors.js";
-import type { Post, PostRepository } from "../posts/posts.repository.js";
+import type { AuthorPageRequest, Post, PostRepository } from "../posts/posts.repository.js";
 import type { Db } from "./engine.js";
 import { violatesForeignKey } from "./errors.js";
 
@@ -132,6 +132,35 @@ export class PostgresPostRepository implements PostRepository {
     const values = { authorId, createdAt: after?.createdAt, id: after?.id, limit };
     const { rows } = await this.db.executeQuery(fill(statement, values));
     return rows.map(toPost);
+  }
+
+  /**
+   * Every author's page in one statement: one row per request (unnest, in order),
+   * each joined LATERAL to its own keyset page on the (author_id, created_at, id) index.
+   */
+  async listForAuthors(pages: readonly AuthorPageRequest[]): Promise<Post[][]> {
+    if (pages.length === 0) return [];
+    const { rows } = await sql<PostRow & { slot: string }>`
+      SELECT k.slot, page.*
+      FROM unnest(
+        ${pages.map((page) => page.authorId)}::uuid[],
+        ${pages.map((page) => page.limit)}::int[],
+        ${pages.map((page) => page.after?.createdAt ?? null)}::timestamptz[],
+        ${pages.map((page) => page.after?.id ?? null)}::uuid[]
+      ) WITH ORDINALITY AS k(author_id, page_limit, after_created_at, after_id, slot)
+      CROSS JOIN LATERAL (
+        SELECT p.id, p.title, p.body, p.created_at, p.updated_at, u.id AS author_id, u.name AS author_name
+        FROM posts p JOIN users u ON u.id = p.author_id
+        WHERE p.author_id = k.author_id
+          AND (k.after_created_at IS NULL OR (p.created_at, p.id) < (k.after_created_at, k.after_id))
+        ORDER BY p.created_at DESC, p.id DESC
+        LIMIT k.page_limit
+      ) AS page
+      ORDER BY k.slot, page.created_at DESC, page.id DESC`.execute(this.db);
+    const found: Post[][] = pages.map(() => []);
+    // WITH ORDINALITY counts from 1; bigint arrives as text.
+    for (const row of rows) found[Number(row.slot) - 1]?.push(toPost(row));
+    return found;
   }
 
   async update(post: Post): Promise<boolean> {

@@ -1,0 +1,132 @@
+// POST /graphql: GraphQL over HTTP, JSON in and out. The request is parsed and
+// validated (limits included) before anything runs: a bad one is HTTP 400 with
+// `errors` only. An operation that runs is HTTP 200 with `data` and any `errors`.
+// Failures that are not the operation's (the storage away, a full pool) leave as
+// the same 503 problem REST answers, through the app's error handlers.
+import type { Request, RequestHandler, Response } from "express";
+import {
+  execute,
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type ValidationRule,
+} from "graphql";
+import type { Logger } from "pino";
+
+import { AppError } from "../core/errors.js";
+import { TASKS } from "../wiring.js";
+import { executionError, internalError, requestError, type ErrorBody } from "./errors.js";
+import { knownOperationTypes, limitsRule, noIntrospection, withoutSuggestions, type LimitSettings } from "./limits.js";
+
+export const GRAPHQL_RESPONSE_TYPE = "application/graphql-response+json";
+const JSON_TYPE = "application/json";
+
+export interface GraphQLRequest {
+  query: string;
+  variables: Record<string, unknown> | null;
+  operationName: string | null;
+}
+
+export interface EndpointOptions {
+  schema: GraphQLSchema;
+  limits: LimitSettings;
+  /** DOCS_ENABLED: introspection allowed, and the engine's "Did you mean" hints kept. */
+  docs: boolean;
+  logger: Logger;
+  /** The per-request context the resolvers get. */
+  context: (res: Response) => unknown;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** The body as a GraphQL request, or the reason it is not one. */
+function readRequest(body: unknown): GraphQLRequest | string {
+  if (!isObject(body)) return "The body must be a JSON object.";
+  const { query, variables, operationName } = body;
+  if (typeof query !== "string") return "The body must have a query, a string.";
+  if (variables !== undefined && variables !== null && !isObject(variables)) return "variables must be an object.";
+  if (operationName !== undefined && operationName !== null && typeof operationName !== "string") {
+    return "operationName must be a string.";
+  }
+  return { query, variables: variables ?? null, operationName: operationName ?? null };
+}
+
+function send(req: Request, res: Response, status: number, body: object): void {
+  const type = req.get("accept")?.includes(GRAPHQL_RESPONSE_TYPE) ? GRAPHQL_RESPONSE_TYPE : JSON_TYPE;
+  res.status(status).setHeader("Content-Type", `${type}; charset=utf-8`);
+  res.send(JSON.stringify(body));
+}
+
+/** What the app's error handlers make of `err`: a task's failure that is an answer (a 503), or nothing. */
+function unavailable(err: unknown, req: Request, res: Response): AppError | undefined {
+  let current = err;
+  for (const handler of TASKS.flatMap((task) => task.errorHandlers ?? [])) {
+    handler(current, req, res, (next?: unknown) => {
+      current = next;
+    });
+  }
+  return current instanceof AppError && current.status === 503 ? current : undefined;
+}
+
+export function graphqlEndpoint(options: EndpointOptions): RequestHandler {
+  const { schema, limits, docs, logger } = options;
+  const message = (text: string): string => (docs ? text : withoutSuggestions(text));
+  const staticRules: ValidationRule[] = [...specifiedRules, knownOperationTypes, ...(docs ? [] : [noIntrospection])];
+
+  return async (req, res) => {
+    if (!req.is(JSON_TYPE)) {
+      throw new AppError("unsupported_media_type", 415, "Send the GraphQL request as application/json.");
+    }
+    const request = readRequest(req.body);
+    if (typeof request === "string") {
+      send(req, res, 400, { errors: [{ message: request, extensions: { code: "BAD_REQUEST" } }] });
+      return;
+    }
+
+    let document: DocumentNode;
+    try {
+      document = parse(request.query);
+    } catch (err) {
+      if (!(err instanceof GraphQLError)) throw err;
+      send(req, res, 400, { errors: [requestError(err, "GRAPHQL_PARSE_FAILED")] });
+      return;
+    }
+    const invalid = validate(schema, document, [...staticRules, limitsRule(limits, request.operationName)]);
+    if (invalid.length > 0) {
+      const errors = invalid.map((error) => requestError(error, "GRAPHQL_VALIDATION_FAILED"));
+      send(req, res, 400, { errors: errors.map((error) => ({ ...error, message: message(error.message) })) });
+      return;
+    }
+
+    const result: ExecutionResult = await execute({
+      schema,
+      document,
+      variableValues: request.variables,
+      operationName: request.operationName,
+      contextValue: options.context(res),
+    });
+    const errors: ErrorBody[] = [];
+    for (const error of result.errors ?? []) {
+      // The storage away: the whole request is the REST 503, not a GraphQL answer.
+      const outage = unavailable(error.originalError, req, res);
+      if (outage) throw outage;
+      const known = executionError(error);
+      if (known) errors.push({ ...known, message: message(known.message) });
+      else {
+        logger.error({ err: error.originalError ?? error, request_id: res.locals.requestId }, "request failed");
+        errors.push(internalError(error));
+      }
+    }
+    // Without data the request itself was refused (variables that do not fit, no such operation).
+    if (!("data" in result)) {
+      send(req, res, 400, { errors });
+      return;
+    }
+    send(req, res, 200, errors.length > 0 ? { data: result.data, errors } : { data: result.data });
+  };
+}
