@@ -41,6 +41,39 @@ export interface EndpointOptions {
   context: (res: Response) => unknown;
 }
 
+/**
+ * Parsed and validated operations by their text, the most recent 500: clients
+ * send the same few operations over and over, and parsing and validating one
+ * again costs more than running it. The schema and limits never change meanwhile.
+ */
+class DocumentCache {
+  private readonly entries = new Map<string, { document: DocumentNode } | { errors: ErrorBody[] }>();
+
+  constructor(private readonly size = 500) {}
+
+  get(
+    query: string,
+    operationName: string | null,
+    check: () => { document: DocumentNode } | { errors: ErrorBody[] },
+  ): { document: DocumentNode } | { errors: ErrorBody[] } {
+    const key = `${operationName ?? ""}\u0000${query}`;
+    const found = this.entries.get(key);
+    if (found) {
+      // Most recently used last: the first entry is the one to drop.
+      this.entries.delete(key);
+      this.entries.set(key, found);
+      return found;
+    }
+    const checked = check();
+    if (this.entries.size >= this.size) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, checked);
+    return checked;
+  }
+}
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -78,6 +111,22 @@ export function graphqlEndpoint(options: EndpointOptions): RequestHandler {
   const message = (text: string): string => (docs ? text : withoutSuggestions(text));
   const staticRules: ValidationRule[] = [...specifiedRules, knownOperationTypes, ...(docs ? [] : [noIntrospection])];
 
+  const documents = new DocumentCache();
+  /** The operation parsed and validated, or the 400 body that refuses it. */
+  const check = (request: GraphQLRequest): { document: DocumentNode } | { errors: ErrorBody[] } => {
+    let document: DocumentNode;
+    try {
+      document = parse(request.query);
+    } catch (err) {
+      if (!(err instanceof GraphQLError)) throw err;
+      return { errors: [requestError(err, "GRAPHQL_PARSE_FAILED")] };
+    }
+    const invalid = validate(schema, document, [...staticRules, limitsRule(limits, request.operationName)]);
+    if (invalid.length === 0) return { document };
+    const errors = invalid.map((error) => requestError(error, "GRAPHQL_VALIDATION_FAILED"));
+    return { errors: errors.map((error) => ({ ...error, message: message(error.message) })) };
+  };
+
   return async (req, res) => {
     if (!req.is(JSON_TYPE)) {
       throw new AppError("unsupported_media_type", 415, "Send the GraphQL request as application/json.");
@@ -88,20 +137,12 @@ export function graphqlEndpoint(options: EndpointOptions): RequestHandler {
       return;
     }
 
-    let document: DocumentNode;
-    try {
-      document = parse(request.query);
-    } catch (err) {
-      if (!(err instanceof GraphQLError)) throw err;
-      send(req, res, 400, { errors: [requestError(err, "GRAPHQL_PARSE_FAILED")] });
+    const checked = documents.get(request.query, request.operationName, () => check(request));
+    if ("errors" in checked) {
+      send(req, res, 400, checked);
       return;
     }
-    const invalid = validate(schema, document, [...staticRules, limitsRule(limits, request.operationName)]);
-    if (invalid.length > 0) {
-      const errors = invalid.map((error) => requestError(error, "GRAPHQL_VALIDATION_FAILED"));
-      send(req, res, 400, { errors: errors.map((error) => ({ ...error, message: message(error.message) })) });
-      return;
-    }
+    const { document } = checked;
 
     const result: ExecutionResult = await execute({
       schema,
