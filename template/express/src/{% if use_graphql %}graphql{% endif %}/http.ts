@@ -3,7 +3,7 @@
 // `errors` only. An operation that runs is HTTP 200 with `data` and any `errors`.
 // Failures that are not the operation's (the storage away, a full pool) leave as
 // the same 503 problem REST answers, through the app's error handlers.
-import type { Request, RequestHandler, Response } from "express";
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import {
   execute,
   GraphQLError,
@@ -105,6 +105,15 @@ function unavailable(err: unknown, req: Request, res: Response): AppError | unde
   }
   return current instanceof AppError && current.status === 503 ? current : undefined;
 }
+
+/** A body express.json could not read (not JSON, or JSON that is no object): 400 BAD_REQUEST, as for a bad shape. */
+export const unreadableBody: ErrorRequestHandler = (err: unknown, req, res, next) => {
+  if ((err as { type?: unknown } | null)?.type !== "entity.parse.failed") {
+    next(err);
+    return;
+  }
+  send(req, res, 400, { errors: [{ message: "The body is not a JSON object.", extensions: { code: "BAD_REQUEST" } }] });
+};
 
 export function graphqlEndpoint(options: EndpointOptions): RequestHandler {
   const { schema, limits, docs, logger } = options;
