@@ -19,28 +19,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
-from conftest import ROOT, TASK_SUBSETS, render
+from conftest import FULL, RENDERS, ROOT, WITH_GRAPHQL, render
 from pytest_copie.plugin import Copie
 from toolchains import UV, run
 
 from scripts.services import free_port
 
-FULL = ("api", "database", "auth", "cache", "optimize")
-WITH_GRAPHQL = ("rest", "graphql")
-# Every allowed task subset of both frameworks passes its own tests and the contract,
-# with GraphQL beside REST; two REST-only renders (the full one and the smallest) keep
-# the render without the style covered. The index picks the case's own Redis database
-# (scripts/services.py starts Redis with enough of them), so rate-limit counters of
-# parallel cases never meet.
-_RENDERS = [
-    (framework, subset, styles)
-    for framework in ("fastapi", "express")
-    for subset, styles in (
-        *((subset, WITH_GRAPHQL) for subset in TASK_SUBSETS),
-        (FULL, ("rest",)),
-        (("api",), ("rest",)),
-    )
-]
+# Every case is one of RENDERS (conftest.py) for one framework. The index picks the
+# case's own Redis database (scripts/services.py starts Redis with enough of them), so
+# rate-limit counters of parallel cases never meet.
+_RENDERS = [(framework, subset, styles) for framework in ("fastapi", "express") for subset, styles in RENDERS]
 CASES = [
     pytest.param(framework, subset, styles, index, id=f"{framework}-{'+'.join(subset)}-{'+'.join(styles)}")
     for index, (framework, subset, styles) in enumerate(_RENDERS)
