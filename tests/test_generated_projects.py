@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pytest
 from conftest import FULL, RENDERS, ROOT, WITH_GRAPHQL, render
+from contract.graphql import SERVER_SETTINGS as GRAPHQL_SETTINGS
 from pytest_copie.plugin import Copie
 from toolchains import UV, run
 
@@ -182,6 +183,8 @@ def _boot_and_probe(
         "PORT": str(port),
         "RATE_LIMIT_PER_MINUTE": "1000000",
         "CORS_ORIGINS": CORS_ORIGIN,
+        # The GraphQL limits the contract suite tests at and over.
+        **(GRAPHQL_SETTINGS if "graphql" in styles else {}),
     }
     # Logs go to a file: a pipe nobody reads could fill up and stall the server.
     with (
