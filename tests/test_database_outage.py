@@ -29,7 +29,8 @@ import httpx
 import pytest
 from conftest import FRAMEWORKS, render
 from pytest_copie.plugin import Copie
-from toolchains import node_modules, python_venv, run
+from served import prepare, wait_ready
+from toolchains import run
 
 from scripts.services import PostgresServer, free_port
 
@@ -39,7 +40,7 @@ LOAD_BEFORE, OUTAGE, LOAD_AFTER = 3.0, 5.0, 8.0
 # Every request ends within the service's time limit (plus the client's own overhead).
 REQUEST_TIMEOUT_SECONDS = 5
 RECOVERY_SECONDS = 5.0
-# Redis databases 1-20 belong to tests/test_generated_projects.py.
+# Redis databases 1-24 belong to tests/test_generated_projects.py.
 REDIS_DATABASE = {"fastapi": 30, "express": 31}
 PROBLEM = "application/problem+json"
 
@@ -71,32 +72,6 @@ def postgres() -> Iterator[PostgresServer]:
         # Stopped by the test already when it failed mid-outage: stop only a running one.
         subprocess.run(server.stop_command, check=False, capture_output=True)
         shutil.rmtree(server.home, ignore_errors=True)
-
-
-def _prepare(framework: str, project: Path, env: dict[str, str]) -> list[str]:
-    """Install from the shared toolchain, migrate, build; the command that serves."""
-    if framework == "fastapi":
-        python = str(python_venv() / "bin" / "python")
-        env["PYTHONPATH"] = str(project / "src")
-        run([python, "-m", "alembic", "upgrade", "head"], cwd=project, env=env)
-        return [python, "-m", "my_service", "serve"]
-    (project / "node_modules").symlink_to(node_modules(), target_is_directory=True)
-    run(["npm", "run", "--silent", "migrate"], cwd=project, env=env)
-    run(["npm", "run", "--silent", "build"], cwd=project, env=env)
-    return ["node", "dist/server.js"]
-
-
-def _wait_ready(client: httpx.Client, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server exited before it was ready"
-        try:
-            if client.get("/health/ready").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("the server was not ready within 60 s")
 
 
 def _sign_in(client: httpx.Client) -> str:
@@ -187,7 +162,7 @@ def _through_an_outage(
         httpx.Client(base_url=base_url, timeout=10) as client,
     ):
         try:
-            _wait_ready(client, process)
+            wait_ready(client, process)
             token = _sign_in(client)
             seed = client.post(
                 "/api/v1/posts", json={"title": "seed", "body": ""}, headers={"Authorization": f"Bearer {token}"}
@@ -252,7 +227,7 @@ def test_a_postgresql_restart_under_load_costs_only_fast_503s(
         "RATE_LIMIT_PER_MINUTE": "1000000",
         "REQUEST_TIMEOUT_SECONDS": str(REQUEST_TIMEOUT_SECONDS),
     }
-    serve = _prepare(framework, project, env)
+    serve = prepare(framework, project, env)
     log = tmp_path / "server.log"
     outcome = _through_an_outage(serve, project, env, postgres, log)
     print(log.read_text(errors="replace"))
