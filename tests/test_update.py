@@ -173,32 +173,46 @@ def test_update_refuses_to_change_the_framework(releases: Path, tmp_path: Path, 
 
 
 @pytest.mark.parametrize(
-    ("framework", "cache_folder", "app_module"),
-    [("fastapi", "src/my_service/cache", "src/my_service/app.py"), ("express", "src/cache", "src/app.ts")],
+    ("framework", "package"), [("fastapi", "src/my_service"), ("express", "src")], ids=["fastapi", "express"]
 )
-def test_removing_a_task_removes_its_files(
-    releases: Path, tmp_path: Path, framework: str, cache_folder: str, app_module: str
+def test_removing_a_task_or_a_style_removes_its_files(
+    releases: Path, tmp_path: Path, framework: str, package: str
 ) -> None:
     project = render_at(
-        releases, tmp_path / "project", "0.2.0", framework=framework, tasks=["api", "database", "cache"]
+        releases,
+        tmp_path / "project",
+        "0.2.0",
+        framework=framework,
+        tasks=["api", "database", "cache"],
+        api_styles=["rest", "graphql"],
     )
-    assert (project / cache_folder).is_dir()
-    update_to(project, "0.2.0", tasks=["api", "database"])
-    assert not (project / cache_folder).exists()
-    assert "redis" not in (project / app_module).read_text().lower()
-    assert "REDIS_URL" not in (project / ".env.example").read_text()
-    assert "redis" not in (project / "compose.yaml").read_text()
+    assert (project / package / "cache").is_dir()
+    assert (project / package / "graphql" / "schema.graphql").is_file()
+    update_to(project, "0.2.0", tasks=["api", "database"], api_styles=["rest"])
+    assert not (project / package / "cache").exists()
+    assert not (project / package / "graphql").exists()
+    # The one module that lists the folders no longer imports them.
+    wiring = (project / package / ("tasks.py" if framework == "fastapi" else "wiring.ts")).read_text()
+    for folder in ("cache", "graphql"):
+        assert (f"from .{folder} import" if framework == "fastapi" else f"./{folder}/") not in wiring
+    for shared in (".env.example", "compose.yaml", "README.md"):
+        text = (project / shared).read_text()
+        assert "REDIS" not in text.upper(), shared
+        assert "GRAPHQL" not in text.upper(), shared
     manifest = json.loads((project / "best_practices.json").read_text())
     assert {entry["task"] for entry in manifest} == {"api", "database"}
 
 
 @pytest.mark.services
 @pytest.mark.parametrize("framework", ["fastapi", "express"])
-def test_adding_a_task_through_update_adds_its_folder_and_passes_its_tests(
+def test_adding_a_task_and_a_style_through_update_adds_their_folders_and_passes_the_tests(
     releases: Path, tmp_path: Path, framework: str, service_urls: dict[str, str]
 ) -> None:
     project = render_at(releases, tmp_path / "project", "0.2.0", framework=framework, tasks=["api"])
-    update_to(project, "0.2.0", tasks=["api", "database"])
+    update_to(project, "0.2.0", tasks=["api", "database"], api_styles=["rest", "graphql"])
+    package = project / ("src/my_service" if framework == "fastapi" else "src")
+    assert (package / "graphql" / "schema.graphql").is_file()
+    assert "GRAPHQL_MAX_DEPTH" in (project / ".env.example").read_text()
     if framework == "fastapi":
         assert (project / "src/my_service/database/engine.py").is_file()
         assert "open_database" in (project / "src/my_service/database/lifespan.py").read_text()
