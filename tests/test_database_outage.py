@@ -1,6 +1,6 @@
 """A PostgreSQL restart under load, as an operator would cause one.
 
-Each framework's full render serves steady traffic from a PostgreSQL cluster of its
+Each framework's full render (GraphQL included) serves steady traffic from a PostgreSQL cluster of its
 own (stopping the shared one would break every other test). After a few seconds the
 cluster is stopped (fast shutdown: sessions are terminated), kept down, then started
 again on the same port while the load goes on. The service must live through it,
@@ -43,6 +43,8 @@ RECOVERY_SECONDS = 5.0
 # Redis databases 1-24 belong to tests/test_generated_projects.py.
 REDIS_DATABASE = {"fastapi": 30, "express": 31}
 PROBLEM = "application/problem+json"
+# The renders serve GraphQL too: a page with authors goes through the same storage.
+GRAPHQL_PAGE = "{ posts(first: 20) { items { id author { name } } } }"
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ def _load(base_url: str, token: str, seed_post: str, stop: threading.Event, answ
                 known = str(created.body["id"])
             page = _call(client, "page", client.build_request("GET", "/api/v1/posts", params={"limit": 20}))
             one = _call(client, "get", client.build_request("GET", f"/api/v1/posts/{known}"))
-            answers.extend((created, page, one))
+            graphql = _call(client, "graphql", client.build_request("POST", "/graphql", json={"query": GRAPHQL_PAGE}))
+            answers.extend((created, page, one, graphql))
 
 
 def _watch_readiness(base_url: str, stop: threading.Event, seen: list[tuple[float, int]]) -> None:
@@ -206,6 +209,8 @@ def _assert_only_successes_and_fast_503s(answers: list[Answer], timeline: Timeli
             assert answer.retry_after == "1", answer
         else:
             assert 200 <= answer.status < 300, answer
+            # A GraphQL answer is a success only without errors (an outage is the 503 problem).
+            assert not (isinstance(answer.body, dict) and "errors" in answer.body), answer
     # Every request begun RECOVERY_SECONDS after the restart succeeds.
     late = [a for a in answers if a.started >= timeline.restarted + RECOVERY_SECONDS]
     assert late, "no request was made after the recovery window"
@@ -217,7 +222,7 @@ def _assert_only_successes_and_fast_503s(answers: list[Answer], timeline: Timeli
 def test_a_postgresql_restart_under_load_costs_only_fast_503s(
     copie: Copie, service_urls: dict[str, str], postgres: PostgresServer, framework: str, tmp_path: Path
 ) -> None:
-    project = render(copie, framework=framework, tasks=FULL)
+    project = render(copie, framework=framework, tasks=FULL, api_styles=["rest", "graphql"])
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "VIRTUAL_ENV"))}
     env |= {
         "DATABASE_URL": postgres.url,
