@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -34,6 +35,16 @@ CASES = [
     pytest.param(framework, subset, styles, index, id=f"{framework}-{'+'.join(subset)}-{'+'.join(styles)}")
     for index, (framework, subset, styles) in enumerate(_RENDERS)
 ]
+
+
+def python_313() -> str:
+    """CPython 3.13 on PATH or from pyenv; the test fails naming what to install when missing."""
+    found = shutil.which("python3.13") or next(
+        (str(path) for path in sorted(Path.home().glob(".pyenv/versions/3.13*/bin/python3.13"))), None
+    )
+    if found is None:
+        pytest.fail("CPython 3.13 is needed for the FastAPI render's 3.13 case: install it (pyenv install 3.13).")
+    return found
 
 
 def _with_path(url: str, path: str) -> str:
@@ -231,7 +242,9 @@ def test_generated_project_passes_its_own_tests_and_serves(
     env_file.rename(tmp_path / "project.env")
     if framework == "fastapi":
         venv = project / ".venv"
-        run([UV, "venv", "--quiet", str(venv)], cwd=project)
+        # The Docker image runs CPython 3.13: the full REST-only render runs its tests on it too.
+        python = ["--python", python_313()] if (tasks, styles) == (FULL, ("rest",)) else []
+        run([UV, "venv", "--quiet", *python, str(venv)], cwd=project)
         run([UV, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), "-e", ".[dev]"], cwd=project)
         env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
         if "database" in tasks:
@@ -241,6 +254,8 @@ def test_generated_project_passes_its_own_tests_and_serves(
         output = run(["pytest", "-p", "no:cacheprovider"], cwd=project, env=env)
         serve = [str(venv / "bin" / "python"), "-m", "my_service", "serve"]
     else:
+        # scripts/test puts Node 24 first on PATH, as the render's Dockerfile, CI and .nvmrc use.
+        assert run(["node", "--version"], cwd=project, env=env).startswith("v24."), "the tests need Node 24"
         run(["npm", "install", "--no-audit", "--no-fund", "--prefer-offline"], cwd=project)
         if "database" in tasks:
             run(["npm", "run", "migrate"], cwd=project, env=env)

@@ -1,9 +1,10 @@
 """copier update never loses work.
 
 Each test builds its own template repository with release tags (a fresh clone
-of this repository has none): 0.1.0 is the working tree as it is, 0.2.0 adds a
-template improvement on top. Projects are rendered at one tag, committed,
-edited as a user would, then updated.
+of this repository has none): 0.1.0 is the working tree as the previous release
+shipped it (its action pins and base images, no Dependabot), 0.2.0 is the working
+tree as it is, plus a template improvement. Projects are rendered at one tag,
+committed, edited as a user would, then updated.
 """
 
 from __future__ import annotations
@@ -29,6 +30,20 @@ IMPROVED = {
     "express": "template/express/src/core/retry.ts",
 }
 IMPROVEMENT_NOTE = {"fastapi": "# Improved in 0.2.0.\n", "express": "// Improved in 0.2.0.\n"}
+# What the previous release shipped instead of today's lines: 0.1.0 gets these back, so an
+# update to 0.2.0 must bring the commit-pinned actions, Node 24 and CPython 3.13.
+PREVIOUS_LINES = {
+    "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1": "actions/checkout@v4.2.2",
+    "actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0": "actions/setup-python@v5.3.0",
+    "actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0": "actions/setup-node@v4.1.0",
+    "node:24.22-bookworm-slim": "node:20.20-bookworm-slim",
+    "python:3.13-slim-bookworm": "python:3.11-slim-bookworm",
+    'python-version: "3.13"': 'python-version: "3.11"',
+}
+RUNTIME_FILES = ("template/*/.github/workflows/*", "template/*/Dockerfile*")
+NEW_FILES = ("template/*/.github/dependabot.yml", "template/*/.github/zizmor.yml")
+# The rendered files 0.2.0 changes that way.
+RUNTIME_RENDERED = (".github/workflows/ci.yml", ".github/workflows/template-update.yml", "Dockerfile")
 USER_MODULE = {"fastapi": "src/my_service/health/router.py", "express": "src/health/health.router.ts"}
 USER_FUNCTION = {
     "fastapi": '\n\ndef build_banner() -> str:\n    """Added by the user."""\n    return "ours"\n',
@@ -70,7 +85,7 @@ def commit_all(cwd: Path, message: str) -> None:
 
 @pytest.fixture
 def releases(tmp_path: Path) -> Path:
-    """A template repository tagged 0.1.0 (this tree) and 0.2.0 (an improvement on top)."""
+    """A template repository tagged 0.1.0 (this tree with the previous release's runtime lines) and 0.2.0."""
     repo = tmp_path / "template-repo"
     listed = git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0")
     for relative in filter(None, listed):
@@ -78,9 +93,21 @@ def releases(tmp_path: Path) -> Path:
         if source.is_file():
             (repo / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, repo / relative)
+    today = {path: path.read_bytes() for pattern in (*RUNTIME_FILES, *NEW_FILES) for path in repo.glob(pattern)}
+    for pattern in RUNTIME_FILES:
+        for path in repo.glob(pattern):
+            text = path.read_text()
+            for line, previous in PREVIOUS_LINES.items():
+                text = text.replace(line, previous)
+            path.write_text(text)
+    for pattern in NEW_FILES:
+        for path in repo.glob(pattern):
+            path.unlink()
     git(repo, "init", "-q", "-b", "main")
     commit_all(repo, "release 0.1.0")
     git(repo, "tag", "0.1.0")
+    for path, content in today.items():
+        path.write_bytes(content)
     for framework, module in IMPROVED.items():
         with (repo / module).open("a", encoding="utf-8") as handle:
             handle.write(IMPROVEMENT_NOTE[framework])
@@ -152,12 +179,17 @@ def test_update_keeps_every_user_edit(releases: Path, tmp_path: Path, framework:
     conflicted = [path for path, text in after.items() if "<<<<<<<" in text or ">>>>>>>" in text]
     assert conflicted == []
     assert [path for path in after if path.endswith((".rej", ".orig"))] == []
-    # Files the user did not touch changed only where the template did.
-    for path, text in untouched_before.items():
-        if path not in {improved, USER_MODULE[framework], route_path, ".env", "README.md", "best_practices.json"}:
-            assert after[path] == text, path
+    # The new pins, base images and Dependabot arrive exactly as a fresh 0.2.0 render has them.
     fresh = tmp_path / "fresh"
     run_copy(str(releases), str(fresh), data={"framework": framework}, defaults=True, unsafe=True, vcs_ref="0.2.0")
+    for path in (*RUNTIME_RENDERED, ".github/dependabot.yml", ".github/zizmor.yml"):
+        assert after[path] == (fresh / path).read_text(), path
+    assert untouched_before["Dockerfile"] != after["Dockerfile"]
+    # Files the user did not touch changed only where the template did.
+    ours = {improved, USER_MODULE[framework], route_path, ".env", "README.md", "best_practices.json"}
+    for path, text in untouched_before.items():
+        if path not in ours and path not in RUNTIME_RENDERED:
+            assert after[path] == text, path
     assert (project / "best_practices.json").read_bytes() == (fresh / "best_practices.json").read_bytes()
 
 
