@@ -38,13 +38,13 @@ CASES = [
 
 
 def python_313() -> str:
-    """CPython 3.13 on PATH or from pyenv; the test fails naming what to install when missing."""
-    found = shutil.which("python3.13") or next(
-        (str(path) for path in sorted(Path.home().glob(".pyenv/versions/3.13*/bin/python3.13"))), None
-    )
-    if found is None:
-        pytest.fail("CPython 3.13 is needed for the FastAPI render's 3.13 case: install it (pyenv install 3.13).")
-    return found
+    """CPython 3.13 from pyenv or PATH; the test fails naming what to install when missing."""
+    candidates = [str(path) for path in sorted(Path.home().glob(".pyenv/versions/3.13*/bin/python3.13"))]
+    candidates += filter(None, [shutil.which("python3.13")])  # a pyenv shim may not run it: checked below
+    for candidate in candidates:
+        if subprocess.run([candidate, "--version"], capture_output=True, check=False).returncode == 0:
+            return candidate
+    pytest.fail("CPython 3.13 is needed for the FastAPI render's 3.13 case: install it (pyenv install 3.13).")
 
 
 def _with_path(url: str, path: str) -> str:
@@ -245,6 +245,8 @@ def test_generated_project_passes_its_own_tests_and_serves(
         # The Docker image runs CPython 3.13: the full REST-only render runs its tests on it too.
         python = ["--python", python_313()] if (tasks, styles) == (FULL, ("rest",)) else []
         run([UV, "venv", "--quiet", *python, str(venv)], cwd=project)
+        if python:
+            assert run([str(venv / "bin" / "python"), "--version"], cwd=project).startswith("Python 3.13.")
         run([UV, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), "-e", ".[dev]"], cwd=project)
         env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
         if "database" in tasks:
