@@ -46,6 +46,7 @@ from scripts.benchmark.measure import (
 )
 from scripts.benchmark.processes import Ports, Server, start_server
 from scripts.benchmark.projects import (
+    ROOT,
     STACKS,
     Render,
     Stack,
@@ -58,6 +59,7 @@ from scripts.benchmark.projects import (
 from scripts.benchmark.report import FrameworkResult, as_json, comparison_table, saturation_table
 from scripts.benchmark.seeding import API, PAGE, check_ok, read_post_twice, seed
 from scripts.benchmark.wrk import find_wrk
+from scripts.node import NodeError, node_bin
 from scripts.services import ServiceError, Services
 
 HIGH_CONNECTIONS = 256
@@ -229,6 +231,12 @@ def run(arguments: argparse.Namespace) -> list[FrameworkResult]:
     if not shutil.which("psql"):
         raise BenchError("psql is required to create the benchmark databases; install postgresql-client.")
     frameworks = ["fastapi", "express"] if arguments.framework == "both" else [arguments.framework]
+    if "express" in frameworks:
+        # Express renders run on Node 24, as in their Dockerfile (scripts/node.py).
+        try:
+            os.environ["PATH"] = f"{node_bin(ROOT)}{os.pathsep}{os.environ.get('PATH', '')}"
+        except NodeError as error:
+            raise BenchError(str(error)) from error
     ports = Ports(*arguments.ports) if arguments.ports else Ports()
     print(
         "servers: one process each on 127.0.0.1, logs on (to files), docs as default, DB_POOL_SIZE as default; "
