@@ -73,9 +73,8 @@ async def test_a_document_that_does_not_parse_is_a_400_without_data(
     [
         ("{ posts { nope } }", None),
         ("{ post(id: 1.5) { id } }", None),
-        ("query ($first: Int!) { posts(first: $first) { nextCursor } }", {}),
     ],
-    ids=["unknown-field", "argument-type", "missing-variable"],
+    ids=["unknown-field", "argument-type"],
 )
 async def test_a_document_that_does_not_validate_is_a_400_without_data(
     api: httpx.AsyncClient,
@@ -87,6 +86,22 @@ async def test_a_document_that_does_not_validate_is_a_400_without_data(
     response = await run(api, query, variables, headers=author.headers)
 
     assert set(codes_of(response, 400)) == {"GRAPHQL_VALIDATION_FAILED"}
+    assert "data" not in response.json()
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [{}, {"first": None}, {"first": "many"}],
+    ids=["missing", "null", "wrong-type"],
+)
+async def test_variables_that_do_not_fit_are_a_400_bad_user_input(
+    api: httpx.AsyncClient, authors: NewAuthor, variables: dict[str, object]
+) -> None:
+    author = await authors()
+    query = "query ($first: Int!) { posts(first: $first) { nextCursor } }"
+    response = await run(api, query, variables, headers=author.headers)
+
+    assert codes_of(response, 400) == ["BAD_USER_INPUT"]
     assert "data" not in response.json()
 
 
