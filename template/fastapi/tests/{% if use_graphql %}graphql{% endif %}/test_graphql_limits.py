@@ -88,7 +88,14 @@ async def test_every_limit_exceeded_is_reported_depth_first() -> None:
 
 
 @pytest.mark.usefixtures("storage")
-async def test_introspection_fields_count_for_nothing() -> None:
+async def test_aliases_of_typename_count_too() -> None:
+    response = await _answer("{ a: __typename b: __typename }", graphql_max_aliases=1)
+
+    assert codes_of(response, 400) == ["TOO_MANY_ALIASES"]
+
+
+@pytest.mark.usefixtures("storage")
+async def test_introspection_fields_count_for_no_depth_and_no_cost() -> None:
     query = "{ __typename __schema { types { fields { type { name } } } } }"
     app = make_app(graphql_max_depth=1, graphql_max_cost=1, docs_enabled=True)
     async with running(app) as client:

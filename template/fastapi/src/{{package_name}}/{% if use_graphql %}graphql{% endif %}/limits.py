@@ -1,10 +1,10 @@
 """Depth, alias and cost limits, and introspection only with the docs: validation rules.
 
 They run with the engine's own rules, before anything executes. Counting, for the chosen
-operation (by name, or the only one): fields named ``__…`` count for nothing, nor does
-anything under them; a fragment counts as if its selections were written where it is
-spread. Depth: a root field is 1, each nested selection one more. Aliases: the fields
-written with one. Cost: each field costs the product of the ``first`` of the paged
+operation (by name, or the only one): fields named ``__…`` count for no depth and no
+cost, nor does anything under them; a fragment counts as if its selections were written
+where it is spread. Depth: a root field is 1, each nested selection one more. Aliases:
+the fields written with one, ``__typename`` included. Cost: each field costs the product of the ``first`` of the paged
 fields around it (a literal its value, a variable 100, left out its default); a root
 field costs 1.
 """
@@ -91,11 +91,13 @@ class _Counter:
         weight: int,
         spreading: frozenset[str],
     ) -> None:
+        tally = self.tally
+        # Every alias counts, ``a1: __typename`` too: aliases are how one field is asked for
+        # many times.
+        tally.aliases += node.alias is not None
         if node.name.value.startswith("__"):
             return
-        tally = self.tally
         tally.depth = max(tally.depth, depth)
-        tally.aliases += node.alias is not None
         tally.cost += weight
         definition = parent.fields.get(node.name.value) if parent else None
         if node.selection_set is None:
