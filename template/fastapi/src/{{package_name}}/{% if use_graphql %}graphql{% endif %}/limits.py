@@ -4,9 +4,9 @@ They run with the engine's own rules, before anything executes. Counting, for th
 operation (by name, or the only one): fields named ``__…`` count for no depth and no
 cost, nor does anything under them; a fragment counts as if its selections were written
 where it is spread. Depth: a root field is 1, each nested selection one more. Aliases:
-the fields written with one, ``__typename`` included. Cost: each field costs the product of the ``first`` of the paged
-fields around it (a literal its value, a variable 100, left out its default); a root
-field costs 1.
+the fields written with one, ``__typename`` included. Cost: each field costs the
+product of the ``first`` of the paged fields around it (a literal its value, a variable
+100, left out its default); a root field costs 1.
 """
 
 from collections.abc import Callable, Collection
