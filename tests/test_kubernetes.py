@@ -35,7 +35,7 @@ SECRET_SETTINGS = {"DATABASE_URL", "REDIS_URL", "JWT_SECRET", "JWT_PRIVATE_KEY",
 NOT_CONFIGURED = {"POSTGRES_PASSWORD", "HOST", "PORT"}
 # The full render and the smallest (no cache, no database), on a port of its own.
 CASES = [
-    pytest.param(framework, tasks, port, id=f"{framework}-{'+'.join(tasks)}")
+    pytest.param((framework, tasks, port), id=f"{framework}-{'+'.join(tasks)}")
     for framework in FRAMEWORKS
     for tasks, port in ((FULL, 8000), (("api",), 8123))
 ]
@@ -162,13 +162,14 @@ def test_checkov_finds_nothing_beyond_the_written_skip_list(rendered: Rendered) 
     assert yaml.safe_load("\n".join(lines))["skip-check"] == skips
 
     documents = sum(len(found) for found in rendered.documents.values())
-    everything = checkov_report(rendered, "--framework", "kubernetes", "--skip-download")
+    everything = checkov_report(rendered, "--framework", "kubernetes", "--skip-download", "--soft-fail")
     failed = {check["check_id"] for check in everything["results"]["failed_checks"]}
     assert failed == set(skips), "every skipped check must be one that fails, and only those may fail"
 
     with_skips = checkov_report(rendered, "--config-file", str(config))
     summary = with_skips["summary"]
-    assert (summary["failed"], summary["parsing_errors"], summary["resource_count"]) == (0, 0, documents)
+    assert (summary["failed"], summary["parsing_errors"]) == (0, 0)
+    assert summary["resource_count"] >= documents  # checkov counts each pod template too
     assert summary["passed"] > 100
 
 
