@@ -1,6 +1,6 @@
 """The best-practices catalogue behind each rendered project's best_practices.json.
 
-The catalogue is data: practices/<task>.yml, one file per task, shaped by
+The catalogue is data: practices/<task>.yml, one file per task or API style, shaped by
 practices/schema.json (the template's tests check every file against it). Copier
 runs the manifest hook without jsonschema at hand, so this reader checks only what
 it needs to build typed records, and names the file and the entry when it cannot.
@@ -15,7 +15,11 @@ from typing import Any
 
 import yaml
 
-from extensions.tasks import NAMES
+from extensions import styles
+from extensions.tasks import NAMES as TASK_NAMES
+
+# A catalogue file is named for what brings its practices: a task, or an API style beyond REST.
+NAMES: tuple[str, ...] = (*TASK_NAMES, *styles.OPTIONAL)
 
 MANIFEST_NAME = "best_practices.json"
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "practices"
@@ -40,10 +44,10 @@ class Practice:
 
 
 def load_catalogue(directory: Path = CATALOGUE_DIR) -> tuple[Practice, ...]:
-    """Every practice, task by task in the order of NAMES, each file in its own order."""
+    """Every practice, file by file in the order of NAMES, each file in its own order."""
     strays = sorted(path.name for path in directory.glob("*.yml") if path.stem not in NAMES)
     if strays:
-        raise CatalogueError(f"{directory}: {', '.join(strays)} name no task; tasks are {', '.join(NAMES)}")
+        raise CatalogueError(f"{directory}: {', '.join(strays)} name no task or API style; they are {', '.join(NAMES)}")
     practices: list[Practice] = []
     for task in NAMES:
         path = directory / f"{task}.yml"

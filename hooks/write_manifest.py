@@ -81,9 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--framework", required=True, choices=["fastapi", "express"])
     parser.add_argument("--package", required=True)
     parser.add_argument("--tasks", required=True, help="comma-separated chosen tasks")
+    parser.add_argument("--styles", default="", help="comma-separated chosen API styles")
     parser.add_argument("--project", type=Path, default=Path.cwd(), help="rendered project (default: cwd)")
     args = parser.parse_args(argv)
-    tasks = [task for task in args.tasks.split(",") if task]
+    # A style's practices are listed like a task's: the manifest says which one brings each.
+    tasks = [name for name in (*args.tasks.split(","), *args.styles.split(",")) if name]
     try:
         write_manifest(args.project, args.framework, args.package, tasks)
     except ManifestError as error:

@@ -46,6 +46,7 @@ from scripts.benchmark.measure import (
 )
 from scripts.benchmark.processes import Ports, Server, start_server
 from scripts.benchmark.projects import (
+    ROOT,
     STACKS,
     Render,
     Stack,
@@ -55,9 +56,10 @@ from scripts.benchmark.projects import (
     render,
     with_path,
 )
-from scripts.benchmark.report import FrameworkResult, as_json, comparison_table, saturation_table
-from scripts.benchmark.seeding import API, PAGE, check_ok, read_post_twice, seed
+from scripts.benchmark.report import FrameworkResult, as_json, comparison_table, graphql_line, saturation_table
+from scripts.benchmark.seeding import API, GRAPHQL_PAGE, PAGE, check_ok, read_post_twice, seed
 from scripts.benchmark.wrk import find_wrk
+from scripts.node import NodeError, node_bin
 from scripts.services import ServiceError, Services
 
 HIGH_CONNECTIONS = 256
@@ -70,7 +72,14 @@ SERVER_SETTINGS = {
 }
 # Each framework's cached render gets its own Redis database.
 REDIS_DATABASES = {"fastapi": 1, "express": 2}
-ROW_ORDER = ["GET /health/live", "GET /api/v1/users/me", "GET /api/v1/posts/{id}", f"GET /api/v1/posts?limit={PAGE}"]
+GRAPHQL_ROW = f"POST /graphql posts(first: {PAGE})"
+ROW_ORDER = [
+    "GET /health/live",
+    "GET /api/v1/users/me",
+    "GET /api/v1/posts/{id}",
+    f"GET /api/v1/posts?limit={PAGE}",
+    GRAPHQL_ROW,
+]
 
 
 def _endpoints(project: Render, post_id: str, x_cache: str | None) -> list[Endpoint]:
@@ -84,6 +93,8 @@ def _endpoints(project: Render, post_id: str, x_cache: str | None) -> list[Endpo
         Endpoint(
             f"GET /api/v1/posts?limit={PAGE}", f"{API}/posts?limit={PAGE}", project.label, TARGET_PAGE, saturate=True
         ),
+        # Its goal is against the REST page above (report.graphql_share), not the bare app.
+        Endpoint(GRAPHQL_ROW, "/graphql", project.label, None, saturate=False, body=GRAPHQL_PAGE),
     ]
 
 
@@ -146,7 +157,7 @@ def _measure_render(
         load = dataclasses.replace(session.load, headers={"Authorization": f"Bearer {seeded.token}"})
         comparisons, saturations = [], []
         for endpoint in _endpoints(project, seeded.post_id, x_cache):
-            check_ok(app.url, seeded.token, endpoint.path)
+            check_ok(app.url, seeded.token, endpoint.path, endpoint.body)
             print(f"  {endpoint.label} [{endpoint.render}] next to the bare app", flush=True)
             comparisons.append(compare(load, endpoint, bare, app))
         for comparison in comparisons:
@@ -229,6 +240,12 @@ def run(arguments: argparse.Namespace) -> list[FrameworkResult]:
     if not shutil.which("psql"):
         raise BenchError("psql is required to create the benchmark databases; install postgresql-client.")
     frameworks = ["fastapi", "express"] if arguments.framework == "both" else [arguments.framework]
+    if "express" in frameworks:
+        # Express renders run on Node 24, as in their Dockerfile (scripts/node.py).
+        try:
+            os.environ["PATH"] = f"{node_bin(ROOT)}{os.pathsep}{os.environ.get('PATH', '')}"
+        except NodeError as error:
+            raise BenchError(str(error)) from error
     ports = Ports(*arguments.ports) if arguments.ports else Ports()
     print(
         "servers: one process each on 127.0.0.1, logs on (to files), docs as default, DB_POOL_SIZE as default; "
@@ -252,6 +269,8 @@ def run(arguments: argparse.Namespace) -> list[FrameworkResult]:
         print(comparison_table(result, load))
         print()
         print(saturation_table(result, load, HIGH_CONNECTIONS))
+        print()
+        print(graphql_line(result, f"GET {API}/posts?limit={PAGE}", GRAPHQL_ROW))
     if arguments.json:
         settings = {**SERVER_SETTINGS, "high_connections": HIGH_CONNECTIONS, "cpus": os.cpu_count()}
         arguments.json.write_text(json.dumps(as_json(results, load, settings), indent=2) + "\n")

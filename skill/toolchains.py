@@ -2,8 +2,8 @@
 
 The skill runner, the template's tests and the benchmark all use them. Each is
 built once per version of the framework's dependency file, from a render with
-every task (its dependencies, dev extras included, are a superset of any
-render's), in ``.cache/toolchains/<framework>-<digest>``, under a file lock so
+every task and every offered API style (its dependencies, dev extras included,
+are a superset of any render's), in ``.cache/toolchains/<framework>-<digest>``, under a file lock so
 parallel runs and pytest-xdist workers build it once. A build cut short (by a
 skill's budget) leaves no ``ready`` mark and is redone by the next caller;
 ``python -m skill --prepare`` builds both outside any budget.
@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from extensions import styles
 from extensions.tasks import NAMES
 from skill import ROOT
 from skill.budget import Deadline
@@ -78,14 +79,19 @@ def node_modules(deadline: Deadline | None = None) -> Path:
 
 
 def _home(framework: str, dependency_file: str) -> Path:
-    digest = hashlib.sha256((ROOT / "template" / framework / dependency_file).read_bytes()).hexdigest()[:12]
-    return CACHE / f"{framework}-{digest}"
+    """Keyed on the dependency file and every task's or style's part of it (``_parts/``)."""
+    tree = ROOT / "template" / framework
+    stem = Path(dependency_file).name.split(".")[0]  # pyproject, package
+    files = [tree / dependency_file, *sorted(tree.glob(f"**/_parts/{stem}-*"))]
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.relative_to(tree).as_posix().encode() + b"\0" + file.read_bytes())
+    return CACHE / f"{framework}-{digest.hexdigest()[:12]}"
 
 
 def _full_render(framework: str, destination: Path) -> Path:
     shutil.rmtree(destination, ignore_errors=True)  # what an interrupted build left
-    # Every task and every offered API style: the superset of any render's dependencies.
-    answers = {"framework": framework, "tasks": list(NAMES), "api_styles": ["rest", "graphql"]}
+    answers = {"framework": framework, "tasks": list(NAMES), "api_styles": list(styles.OFFERED)}
     render(destination, answers, run_tasks=False)
     (destination / ".env").unlink(missing_ok=True)  # only installs live here: no secrets
     return destination

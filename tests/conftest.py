@@ -17,6 +17,16 @@ ROOT = Path(__file__).resolve().parent.parent
 collect_ignore = [] if os.environ.get("CONTRACT_BASE_URL") else ["contract"]
 TASK_SUBSETS = allowed_subsets()
 FRAMEWORKS = ("fastapi", "express")
+FULL = TASK_SUBSETS[-1]
+WITH_GRAPHQL = ("rest", "graphql")
+# The renders that run code, per framework: every task subset with GraphQL beside REST,
+# and two REST-only ones (the full render and the smallest) for the render without it.
+# New styles fold into these cases rather than multiplying them (CI time).
+RENDERS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    *((subset, WITH_GRAPHQL) for subset in TASK_SUBSETS),
+    (FULL, ("rest",)),
+    (("api",), ("rest",)),
+)
 
 
 def render(copie: Copie, **answers: object) -> Path:

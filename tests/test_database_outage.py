@@ -1,6 +1,6 @@
 """A PostgreSQL restart under load, as an operator would cause one.
 
-Each framework's full render serves steady traffic from a PostgreSQL cluster of its
+Each framework's full render (GraphQL included) serves steady traffic from a PostgreSQL cluster of its
 own (stopping the shared one would break every other test). After a few seconds the
 cluster is stopped (fast shutdown: sessions are terminated), kept down, then started
 again on the same port while the load goes on. The service must live through it,
@@ -29,7 +29,8 @@ import httpx
 import pytest
 from conftest import FRAMEWORKS, render
 from pytest_copie.plugin import Copie
-from toolchains import node_modules, python_venv, run
+from served import prepare, wait_ready
+from toolchains import run
 
 from scripts.services import PostgresServer, free_port
 
@@ -39,9 +40,11 @@ LOAD_BEFORE, OUTAGE, LOAD_AFTER = 3.0, 5.0, 8.0
 # Every request ends within the service's time limit (plus the client's own overhead).
 REQUEST_TIMEOUT_SECONDS = 5
 RECOVERY_SECONDS = 5.0
-# Redis databases 1-20 belong to tests/test_generated_projects.py.
+# Redis databases 1-24 belong to tests/test_generated_projects.py.
 REDIS_DATABASE = {"fastapi": 30, "express": 31}
 PROBLEM = "application/problem+json"
+# The renders serve GraphQL too: a page with authors goes through the same storage.
+GRAPHQL_PAGE = "{ posts(first: 20) { items { id author { name } } } }"
 
 
 @dataclass(frozen=True)
@@ -71,32 +74,6 @@ def postgres() -> Iterator[PostgresServer]:
         # Stopped by the test already when it failed mid-outage: stop only a running one.
         subprocess.run(server.stop_command, check=False, capture_output=True)
         shutil.rmtree(server.home, ignore_errors=True)
-
-
-def _prepare(framework: str, project: Path, env: dict[str, str]) -> list[str]:
-    """Install from the shared toolchain, migrate, build; the command that serves."""
-    if framework == "fastapi":
-        python = str(python_venv() / "bin" / "python")
-        env["PYTHONPATH"] = str(project / "src")
-        run([python, "-m", "alembic", "upgrade", "head"], cwd=project, env=env)
-        return [python, "-m", "my_service", "serve"]
-    (project / "node_modules").symlink_to(node_modules(), target_is_directory=True)
-    run(["npm", "run", "--silent", "migrate"], cwd=project, env=env)
-    run(["npm", "run", "--silent", "build"], cwd=project, env=env)
-    return ["node", "dist/server.js"]
-
-
-def _wait_ready(client: httpx.Client, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server exited before it was ready"
-        try:
-            if client.get("/health/ready").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("the server was not ready within 60 s")
 
 
 def _sign_in(client: httpx.Client) -> str:
@@ -140,7 +117,8 @@ def _load(base_url: str, token: str, seed_post: str, stop: threading.Event, answ
                 known = str(created.body["id"])
             page = _call(client, "page", client.build_request("GET", "/api/v1/posts", params={"limit": 20}))
             one = _call(client, "get", client.build_request("GET", f"/api/v1/posts/{known}"))
-            answers.extend((created, page, one))
+            graphql = _call(client, "graphql", client.build_request("POST", "/graphql", json={"query": GRAPHQL_PAGE}))
+            answers.extend((created, page, one, graphql))
 
 
 def _watch_readiness(base_url: str, stop: threading.Event, seen: list[tuple[float, int]]) -> None:
@@ -187,7 +165,7 @@ def _through_an_outage(
         httpx.Client(base_url=base_url, timeout=10) as client,
     ):
         try:
-            _wait_ready(client, process)
+            wait_ready(client, process)
             token = _sign_in(client)
             seed = client.post(
                 "/api/v1/posts", json={"title": "seed", "body": ""}, headers={"Authorization": f"Bearer {token}"}
@@ -231,6 +209,8 @@ def _assert_only_successes_and_fast_503s(answers: list[Answer], timeline: Timeli
             assert answer.retry_after == "1", answer
         else:
             assert 200 <= answer.status < 300, answer
+            # A GraphQL answer is a success only without errors (an outage is the 503 problem).
+            assert not (isinstance(answer.body, dict) and "errors" in answer.body), answer
     # Every request begun RECOVERY_SECONDS after the restart succeeds.
     late = [a for a in answers if a.started >= timeline.restarted + RECOVERY_SECONDS]
     assert late, "no request was made after the recovery window"
@@ -242,7 +222,7 @@ def _assert_only_successes_and_fast_503s(answers: list[Answer], timeline: Timeli
 def test_a_postgresql_restart_under_load_costs_only_fast_503s(
     copie: Copie, service_urls: dict[str, str], postgres: PostgresServer, framework: str, tmp_path: Path
 ) -> None:
-    project = render(copie, framework=framework, tasks=FULL)
+    project = render(copie, framework=framework, tasks=FULL, api_styles=["rest", "graphql"])
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "VIRTUAL_ENV"))}
     env |= {
         "DATABASE_URL": postgres.url,
@@ -252,7 +232,7 @@ def test_a_postgresql_restart_under_load_costs_only_fast_503s(
         "RATE_LIMIT_PER_MINUTE": "1000000",
         "REQUEST_TIMEOUT_SECONDS": str(REQUEST_TIMEOUT_SECONDS),
     }
-    serve = _prepare(framework, project, env)
+    serve = prepare(framework, project, env)
     log = tmp_path / "server.log"
     outcome = _through_an_outage(serve, project, env, postgres, log)
     print(log.read_text(errors="replace"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,32 +20,31 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
-from conftest import ROOT, TASK_SUBSETS, render
+from conftest import FULL, RENDERS, ROOT, WITH_GRAPHQL, render
+from contract.graphql import SERVER_SETTINGS as GRAPHQL_SETTINGS
 from pytest_copie.plugin import Copie
 from toolchains import UV, run
 
 from scripts.services import free_port
 
-FULL = ("api", "database", "auth", "cache", "optimize")
-WITH_GRAPHQL = ("rest", "graphql")
-# Every allowed task subset of both frameworks passes its own tests and the contract,
-# with GraphQL beside REST; two REST-only renders (the full one and the smallest) keep
-# the render without the style covered. The index picks the case's own Redis database
-# (scripts/services.py starts Redis with enough of them), so rate-limit counters of
-# parallel cases never meet.
-_RENDERS = [
-    (framework, subset, styles)
-    for framework in ("fastapi", "express")
-    for subset, styles in (
-        *((subset, WITH_GRAPHQL) for subset in TASK_SUBSETS),
-        (FULL, ("rest",)),
-        (("api",), ("rest",)),
-    )
-]
+# Every case is one of RENDERS (conftest.py) for one framework. The index picks the
+# case's own Redis database (scripts/services.py starts Redis with enough of them), so
+# rate-limit counters of parallel cases never meet.
+_RENDERS = [(framework, subset, styles) for framework in ("fastapi", "express") for subset, styles in RENDERS]
 CASES = [
     pytest.param(framework, subset, styles, index, id=f"{framework}-{'+'.join(subset)}-{'+'.join(styles)}")
     for index, (framework, subset, styles) in enumerate(_RENDERS)
 ]
+
+
+def python_313() -> str:
+    """CPython 3.13 from pyenv or PATH; the test fails naming what to install when missing."""
+    candidates = [str(path) for path in sorted(Path.home().glob(".pyenv/versions/3.13*/bin/python3.13"))]
+    candidates += filter(None, [shutil.which("python3.13")])  # a pyenv shim may not run it: checked below
+    for candidate in candidates:
+        if subprocess.run([candidate, "--version"], capture_output=True, check=False).returncode == 0:
+            return candidate
+    pytest.fail("CPython 3.13 is needed for the FastAPI render's 3.13 case: install it (pyenv install 3.13).")
 
 
 def _with_path(url: str, path: str) -> str:
@@ -194,6 +194,8 @@ def _boot_and_probe(
         "PORT": str(port),
         "RATE_LIMIT_PER_MINUTE": "1000000",
         "CORS_ORIGINS": CORS_ORIGIN,
+        # The GraphQL limits the contract suite tests at and over.
+        **(GRAPHQL_SETTINGS if "graphql" in styles else {}),
     }
     # Logs go to a file: a pipe nobody reads could fill up and stall the server.
     with (
@@ -240,7 +242,11 @@ def test_generated_project_passes_its_own_tests_and_serves(
     env_file.rename(tmp_path / "project.env")
     if framework == "fastapi":
         venv = project / ".venv"
-        run([UV, "venv", "--quiet", str(venv)], cwd=project)
+        # The Docker image runs CPython 3.13: the full REST-only render runs its tests on it too.
+        python = ["--python", python_313()] if (tasks, styles) == (FULL, ("rest",)) else []
+        run([UV, "venv", "--quiet", *python, str(venv)], cwd=project)
+        if python:
+            assert run([str(venv / "bin" / "python"), "--version"], cwd=project).startswith("Python 3.13.")
         run([UV, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), "-e", ".[dev]"], cwd=project)
         env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
         if "database" in tasks:
@@ -250,6 +256,8 @@ def test_generated_project_passes_its_own_tests_and_serves(
         output = run(["pytest", "-p", "no:cacheprovider"], cwd=project, env=env)
         serve = [str(venv / "bin" / "python"), "-m", "my_service", "serve"]
     else:
+        # scripts/test puts Node 24 first on PATH, as the render's Dockerfile, CI and .nvmrc use.
+        assert run(["node", "--version"], cwd=project, env=env).startswith("v24."), "the tests need Node 24"
         run(["npm", "install", "--no-audit", "--no-fund", "--prefer-offline"], cwd=project)
         if "database" in tasks:
             run(["npm", "run", "migrate"], cwd=project, env=env)

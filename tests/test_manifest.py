@@ -87,9 +87,9 @@ def test_a_malformed_entry_is_refused_naming_the_file_and_the_entry(tmp_path: Pa
         load_catalogue(tmp_path)
 
 
-def test_a_file_named_for_no_task_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "graphql.yml").write_text("[]\n", encoding="utf-8")
-    with pytest.raises(CatalogueError, match=r"graphql\.yml name no task"):
+def test_a_file_named_for_no_task_or_style_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "queue.yml").write_text("[]\n", encoding="utf-8")
+    with pytest.raises(CatalogueError, match=r"queue\.yml name no task or API style"):
         load_catalogue(tmp_path)
 
 

@@ -1,7 +1,7 @@
 """Every allowed task subset for both frameworks, with names and ports varied.
 
-Framework x task subset is the full product (so every pair of framework and
-task membership appears); the naming answers and the port rotate across it.
+Framework x the renders of conftest.RENDERS is the full product (every task subset
+with GraphQL, and two REST-only renders); the naming answers and the port rotate across it.
 Each render must be free of Jinja leftovers, name only its own framework, parse, lint,
 type-check and hold no dead code.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FRAMEWORKS, TASK_SUBSETS, render
+from conftest import FRAMEWORKS, RENDERS, render
 from pytest_copie.plugin import Copie
 from toolchains import node_modules, python_venv, run
 
@@ -26,9 +26,15 @@ NAMINGS: tuple[dict[str, object], ...] = (
     {"project_name": "Billing", "project_slug": "billing-svc", "package_name": "billing_core", "http_port": 65535},
 )
 CASES = [
-    pytest.param(framework, subset, NAMINGS[index % len(NAMINGS)], id=f"{framework}-{'+'.join(subset)}")
-    for index, (framework, subset) in enumerate(
-        (framework, subset) for framework in FRAMEWORKS for subset in TASK_SUBSETS
+    pytest.param(
+        framework,
+        subset,
+        styles,
+        NAMINGS[index % len(NAMINGS)],
+        id=f"{framework}-{'+'.join(subset)}-{'+'.join(styles)}",
+    )
+    for index, (framework, subset, styles) in enumerate(
+        (framework, subset, styles) for framework in FRAMEWORKS for subset, styles in RENDERS
     )
 ]
 # `${{ ... }}` is GitHub Actions syntax, rendered on purpose.
@@ -122,15 +128,15 @@ def check_express(project: Path) -> None:
     run(["npm", "run", "--silent", "deadcode"], cwd=project)  # knip, with the project's knip.jsonc
 
 
-@pytest.mark.parametrize(("framework", "tasks", "naming"), CASES)
+@pytest.mark.parametrize(("framework", "tasks", "styles", "naming"), CASES)
 def test_render_is_clean_and_passes_its_gates(
-    copie: Copie, framework: str, tasks: tuple[str, ...], naming: dict[str, object]
+    copie: Copie, framework: str, tasks: tuple[str, ...], styles: tuple[str, ...], naming: dict[str, object]
 ) -> None:
-    project = render(copie, framework=framework, tasks=list(tasks), **naming)
+    project = render(copie, framework=framework, tasks=list(tasks), api_styles=list(styles), **naming)
     assert_no_jinja_leftovers(project)
     assert_names_only_its_framework(project, framework)
     assert_data_files_parse(project)
-    assert_manifest_fits(project, tasks)
+    assert_manifest_fits(project, (*tasks, *styles))
     if framework == "fastapi":
         check_fastapi(project)
     else:

@@ -1,9 +1,10 @@
 """copier update never loses work.
 
 Each test builds its own template repository with release tags (a fresh clone
-of this repository has none): 0.1.0 is the working tree as it is, 0.2.0 adds a
-template improvement on top. Projects are rendered at one tag, committed,
-edited as a user would, then updated.
+of this repository has none): 0.1.0 is the working tree as the previous release
+shipped it (its action pins and base images, no Dependabot), 0.2.0 is the working
+tree as it is, plus a template improvement. Projects are rendered at one tag,
+committed, edited as a user would, then updated.
 """
 
 from __future__ import annotations
@@ -29,6 +30,20 @@ IMPROVED = {
     "express": "template/express/src/core/retry.ts",
 }
 IMPROVEMENT_NOTE = {"fastapi": "# Improved in 0.2.0.\n", "express": "// Improved in 0.2.0.\n"}
+# What the previous release shipped instead of today's lines: 0.1.0 gets these back, so an
+# update to 0.2.0 must bring the commit-pinned actions, Node 24 and CPython 3.13.
+PREVIOUS_LINES = {
+    "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1": "actions/checkout@v4.2.2",
+    "actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0": "actions/setup-python@v5.3.0",
+    "actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0": "actions/setup-node@v4.1.0",
+    "node:24.22-bookworm-slim": "node:20.20-bookworm-slim",
+    "python:3.13-slim-bookworm": "python:3.11-slim-bookworm",
+    'python-version: "3.13"': 'python-version: "3.11"',
+}
+RUNTIME_FILES = ("template/*/.github/workflows/*", "template/*/Dockerfile*")
+NEW_FILES = ("template/*/.github/dependabot.yml", "template/*/.github/zizmor.yml")
+# The rendered files 0.2.0 changes that way.
+RUNTIME_RENDERED = (".github/workflows/ci.yml", ".github/workflows/template-update.yml", "Dockerfile")
 USER_MODULE = {"fastapi": "src/my_service/health/router.py", "express": "src/health/health.router.ts"}
 USER_FUNCTION = {
     "fastapi": '\n\ndef build_banner() -> str:\n    """Added by the user."""\n    return "ours"\n',
@@ -70,7 +85,7 @@ def commit_all(cwd: Path, message: str) -> None:
 
 @pytest.fixture
 def releases(tmp_path: Path) -> Path:
-    """A template repository tagged 0.1.0 (this tree) and 0.2.0 (an improvement on top)."""
+    """A template repository tagged 0.1.0 (this tree with the previous release's runtime lines) and 0.2.0."""
     repo = tmp_path / "template-repo"
     listed = git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0")
     for relative in filter(None, listed):
@@ -78,9 +93,21 @@ def releases(tmp_path: Path) -> Path:
         if source.is_file():
             (repo / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, repo / relative)
+    today = {path: path.read_bytes() for pattern in (*RUNTIME_FILES, *NEW_FILES) for path in repo.glob(pattern)}
+    for pattern in RUNTIME_FILES:
+        for path in repo.glob(pattern):
+            text = path.read_text()
+            for line, previous in PREVIOUS_LINES.items():
+                text = text.replace(line, previous)
+            path.write_text(text)
+    for pattern in NEW_FILES:
+        for path in repo.glob(pattern):
+            path.unlink()
     git(repo, "init", "-q", "-b", "main")
     commit_all(repo, "release 0.1.0")
     git(repo, "tag", "0.1.0")
+    for path, content in today.items():
+        path.write_bytes(content)
     for framework, module in IMPROVED.items():
         with (repo / module).open("a", encoding="utf-8") as handle:
             handle.write(IMPROVEMENT_NOTE[framework])
@@ -152,12 +179,17 @@ def test_update_keeps_every_user_edit(releases: Path, tmp_path: Path, framework:
     conflicted = [path for path, text in after.items() if "<<<<<<<" in text or ">>>>>>>" in text]
     assert conflicted == []
     assert [path for path in after if path.endswith((".rej", ".orig"))] == []
-    # Files the user did not touch changed only where the template did.
-    for path, text in untouched_before.items():
-        if path not in {improved, USER_MODULE[framework], route_path, ".env", "README.md", "best_practices.json"}:
-            assert after[path] == text, path
+    # The new pins, base images and Dependabot arrive exactly as a fresh 0.2.0 render has them.
     fresh = tmp_path / "fresh"
     run_copy(str(releases), str(fresh), data={"framework": framework}, defaults=True, unsafe=True, vcs_ref="0.2.0")
+    for path in (*RUNTIME_RENDERED, ".github/dependabot.yml", ".github/zizmor.yml"):
+        assert after[path] == (fresh / path).read_text(), path
+    assert untouched_before["Dockerfile"] != after["Dockerfile"]
+    # Files the user did not touch changed only where the template did.
+    ours = {improved, USER_MODULE[framework], route_path, ".env", "README.md", "best_practices.json"}
+    for path, text in untouched_before.items():
+        if path not in ours and path not in RUNTIME_RENDERED:
+            assert after[path] == text, path
     assert (project / "best_practices.json").read_bytes() == (fresh / "best_practices.json").read_bytes()
 
 
@@ -173,32 +205,46 @@ def test_update_refuses_to_change_the_framework(releases: Path, tmp_path: Path, 
 
 
 @pytest.mark.parametrize(
-    ("framework", "cache_folder", "app_module"),
-    [("fastapi", "src/my_service/cache", "src/my_service/app.py"), ("express", "src/cache", "src/app.ts")],
+    ("framework", "package"), [("fastapi", "src/my_service"), ("express", "src")], ids=["fastapi", "express"]
 )
-def test_removing_a_task_removes_its_files(
-    releases: Path, tmp_path: Path, framework: str, cache_folder: str, app_module: str
+def test_removing_a_task_or_a_style_removes_its_files(
+    releases: Path, tmp_path: Path, framework: str, package: str
 ) -> None:
     project = render_at(
-        releases, tmp_path / "project", "0.2.0", framework=framework, tasks=["api", "database", "cache"]
+        releases,
+        tmp_path / "project",
+        "0.2.0",
+        framework=framework,
+        tasks=["api", "database", "cache"],
+        api_styles=["rest", "graphql"],
     )
-    assert (project / cache_folder).is_dir()
-    update_to(project, "0.2.0", tasks=["api", "database"])
-    assert not (project / cache_folder).exists()
-    assert "redis" not in (project / app_module).read_text().lower()
-    assert "REDIS_URL" not in (project / ".env.example").read_text()
-    assert "redis" not in (project / "compose.yaml").read_text()
+    assert (project / package / "cache").is_dir()
+    assert (project / package / "graphql" / "schema.graphql").is_file()
+    update_to(project, "0.2.0", tasks=["api", "database"], api_styles=["rest"])
+    assert not (project / package / "cache").exists()
+    assert not (project / package / "graphql").exists()
+    # The one module that lists the folders no longer imports them.
+    wiring = (project / package / ("tasks.py" if framework == "fastapi" else "wiring.ts")).read_text()
+    for folder in ("cache", "graphql"):
+        assert (f"from .{folder} import" if framework == "fastapi" else f"./{folder}/") not in wiring
+    for shared in (".env.example", "compose.yaml", "README.md"):
+        text = (project / shared).read_text()
+        assert "REDIS" not in text.upper(), shared
+        assert "GRAPHQL" not in text.upper(), shared
     manifest = json.loads((project / "best_practices.json").read_text())
     assert {entry["task"] for entry in manifest} == {"api", "database"}
 
 
 @pytest.mark.services
 @pytest.mark.parametrize("framework", ["fastapi", "express"])
-def test_adding_a_task_through_update_adds_its_folder_and_passes_its_tests(
+def test_adding_a_task_and_a_style_through_update_adds_their_folders_and_passes_the_tests(
     releases: Path, tmp_path: Path, framework: str, service_urls: dict[str, str]
 ) -> None:
     project = render_at(releases, tmp_path / "project", "0.2.0", framework=framework, tasks=["api"])
-    update_to(project, "0.2.0", tasks=["api", "database"])
+    update_to(project, "0.2.0", tasks=["api", "database"], api_styles=["rest", "graphql"])
+    package = project / ("src/my_service" if framework == "fastapi" else "src")
+    assert (package / "graphql" / "schema.graphql").is_file()
+    assert "GRAPHQL_MAX_DEPTH" in (project / ".env.example").read_text()
     if framework == "fastapi":
         assert (project / "src/my_service/database/engine.py").is_file()
         assert "open_database" in (project / "src/my_service/database/lifespan.py").read_text()

@@ -7,12 +7,14 @@ import statistics
 from dataclasses import dataclass, field
 
 from scripts.benchmark.processes import Server
-from scripts.benchmark.wrk import WrkRun, run_wrk
+from scripts.benchmark.wrk import Shape, WrkRun, run_wrk
 
 # A share of the bare app's throughput each kind of endpoint must reach.
 TARGET_CACHED_READ = 0.5
 TARGET_ME = 0.25
 TARGET_PAGE = 0.15
+# The GraphQL page of posts with authors against the REST page of the same render.
+TARGET_GRAPHQL_TO_REST = 0.7
 # Under 256 connections, throughput must keep this share of the 32-connection figure.
 SATURATION_SHARE = 0.9
 
@@ -36,6 +38,8 @@ class Endpoint:
     # Also run at the high connection count.
     saturate: bool
     x_cache: str | None = None
+    # A JSON body to POST instead of a GET (a GraphQL operation).
+    body: str | None = None
 
 
 @dataclass
@@ -115,14 +119,16 @@ def _median_cpu(runs: list[WrkRun]) -> float | None:
     return statistics.median(values) if values else None
 
 
-def _load(load: Load, server: Server, path: str, seconds: int, connections: int | None = None) -> WrkRun:
+def _load(
+    load: Load, server: Server, endpoint: Endpoint | None, seconds: int, connections: int | None = None
+) -> WrkRun:
+    """One wrk run against ``endpoint`` of ``server`` (None: the bare app's ``/``)."""
     before = server.cpu_seconds()
     run = run_wrk(
-        server.url + path,
-        connections=connections or load.connections,
-        threads=load.threads,
-        seconds=seconds,
+        server.url + (endpoint.path if endpoint else "/"),
+        Shape(connections or load.connections, load.threads, seconds),
         headers=load.headers,
+        body=endpoint.body if endpoint else None,
     )
     after = server.cpu_seconds()
     if before is None or after is None:
@@ -133,12 +139,12 @@ def _load(load: Load, server: Server, path: str, seconds: int, connections: int 
 def compare(load: Load, endpoint: Endpoint, bare: Server, app: Server) -> Comparison:
     """Warm both up, then alternate bare and project runs for ``load.rounds`` rounds."""
     if load.warmup_seconds:
-        _load(load, bare, "/", load.warmup_seconds)
-        _load(load, app, endpoint.path, load.warmup_seconds)
+        _load(load, bare, None, load.warmup_seconds)
+        _load(load, app, endpoint, load.warmup_seconds)
     comparison = Comparison(endpoint)
     for round_number in range(1, load.rounds + 1):
-        comparison.bare.append(_load(load, bare, "/", load.seconds))
-        comparison.app.append(_load(load, app, endpoint.path, load.seconds))
+        comparison.bare.append(_load(load, bare, None, load.seconds))
+        comparison.app.append(_load(load, app, endpoint, load.seconds))
         bare_run, app_run = comparison.bare[-1], comparison.app[-1]
         print(
             f"    round {round_number}/{load.rounds}: bare {bare_run.rps:8.0f} req/s | "
@@ -152,10 +158,10 @@ def saturate(load: Load, comparison: Comparison, app: Server, connections: int) 
     """The project alone at ``connections``, against its own figure at ``load.connections``."""
     endpoint = comparison.endpoint
     if load.warmup_seconds:
-        _load(load, app, endpoint.path, load.warmup_seconds, connections)
+        _load(load, app, endpoint, load.warmup_seconds, connections)
     saturation = Saturation(endpoint, comparison.app_rps, connections)
     for round_number in range(1, load.rounds + 1):
-        saturation.runs.append(_load(load, app, endpoint.path, load.seconds, connections))
+        saturation.runs.append(_load(load, app, endpoint, load.seconds, connections))
         run = saturation.runs[-1]
         print(
             f"    round {round_number}/{load.rounds} at {connections} connections: {run.rps:8.0f} req/s, "

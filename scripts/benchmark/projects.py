@@ -45,13 +45,17 @@ class Render:
 
 
 def render(framework: str, *, cached: bool, destination: Path) -> Render:
-    """The working tree (uncommitted edits included) with every task, or every task but cache."""
+    """The working tree (uncommitted edits included) with every task, or every task but cache; GraphQL beside REST."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # DirtyLocalWarning: rendering uncommitted edits is the point.
         run_copy(
             str(ROOT),
             str(destination),
-            data={"framework": framework, "tasks": ALL_TASKS if cached else WITHOUT_CACHE},
+            data={
+                "framework": framework,
+                "tasks": ALL_TASKS if cached else WITHOUT_CACHE,
+                "api_styles": ["rest", "graphql"],
+            },
             defaults=True,
             unsafe=True,
             quiet=True,

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from scripts.benchmark.measure import SATURATION_SHARE, Comparison, Load, Saturation
+from scripts.benchmark.measure import SATURATION_SHARE, TARGET_GRAPHQL_TO_REST, Comparison, Load, Saturation
 
 
 @dataclass
@@ -74,6 +74,29 @@ def comparison_table(result: FrameworkResult, load: Load) -> str:
         "CPU us/req = server CPU time per request, steadier than req/s on a shared machine"
     )
     return f"{title}\n{_table(header, rows)}"
+
+
+def graphql_share(result: FrameworkResult, rest_label: str, graphql_label: str) -> float | None:
+    """The GraphQL page's throughput as a share of the REST page's, in the same render and run."""
+    found = {
+        comparison.endpoint.label: comparison
+        for comparison in result.comparisons
+        if comparison.endpoint.render == "cache"
+    }
+    if rest_label not in found or graphql_label not in found or not found[rest_label].app_rps:
+        return None
+    return found[graphql_label].app_rps / found[rest_label].app_rps
+
+
+def graphql_line(result: FrameworkResult, rest_label: str, graphql_label: str) -> str:
+    share = graphql_share(result, rest_label, graphql_label)
+    if share is None:
+        return f"{result.framework}: no GraphQL page was measured"
+    verdict = "PASS" if share >= TARGET_GRAPHQL_TO_REST else "MISS"
+    return (
+        f"{result.framework}: {graphql_label} at {share:.2f} x the REST page's req/s in the same render "
+        f"(goal >= {TARGET_GRAPHQL_TO_REST:.2f}): {verdict}"
+    )
 
 
 def saturation_table(result: FrameworkResult, load: Load, connections: int) -> str:

@@ -89,6 +89,22 @@ def read_post_twice(base_url: str, token: str, post_id: str) -> str | None:
         return client.expect(200, "GET", f"{API}/posts/{post_id}").headers.get("x-cache")
 
 
-def check_ok(base_url: str, token: str, path: str) -> None:
+# The GraphQL twin of GET /posts?limit=PAGE: the same fields, each post with its author.
+GRAPHQL_PAGE = json.dumps(
+    {
+        "query": f"{{ posts(first: {PAGE}) {{ items {{ id title body createdAt updatedAt author {{ id name }} }} "
+        "nextCursor } }"
+    },
+    separators=(",", ":"),
+)
+
+
+def check_ok(base_url: str, token: str, path: str, body: str | None = None) -> None:
+    """One request as the load will send it answers 200 (for GraphQL: PAGE posts, no errors)."""
     with Client(base_url, token) as client:
-        client.expect(200, "GET", path)
+        if body is None:
+            client.expect(200, "GET", path)
+            return
+        answer = client.expect(200, "POST", path, json.loads(body)).body
+        if not isinstance(answer, dict) or "errors" in answer or len(answer["data"]["posts"]["items"]) != PAGE:
+            raise BenchError(f"POST {path} did not answer {PAGE} posts without errors: {answer}")

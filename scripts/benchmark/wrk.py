@@ -57,8 +57,18 @@ class WrkRun:
         return self.server_cpu_seconds * 1e6 / self.requests
 
 
-def run_wrk(url: str, *, connections: int, threads: int, seconds: int, headers: dict[str, str]) -> WrkRun:
-    """Load ``url`` for ``seconds``; only loopback URLs are accepted."""
+@dataclass(frozen=True)
+class Shape:
+    """How hard and how long wrk loads."""
+
+    connections: int
+    threads: int
+    seconds: int
+
+
+def run_wrk(url: str, shape: Shape, *, headers: dict[str, str], body: str | None = None) -> WrkRun:
+    """Load ``url`` (GET, or POST of the JSON ``body``) as ``shape`` says; only loopback URLs are accepted."""
+    connections, threads, seconds = shape.connections, shape.threads, shape.seconds
     if urlsplit(url).hostname != LOOPBACK:
         raise BenchError(f"refusing to load {url}: the benchmark only targets {LOOPBACK}")
     command = [
@@ -72,7 +82,10 @@ def run_wrk(url: str, *, connections: int, threads: int, seconds: int, headers: 
     ]
     for name, value in headers.items():
         command += ["--header", f"{name}: {value}"]
-    completed = subprocess.run([*command, url], capture_output=True, text=True, check=False, timeout=seconds + 60)
+    arguments = ["--", body] if body is not None else []  # result.lua's init() reads it
+    completed = subprocess.run(
+        [*command, url, *arguments], capture_output=True, text=True, check=False, timeout=seconds + 60
+    )
     line = next((line for line in completed.stdout.splitlines() if line.startswith(RESULT_PREFIX)), None)
     if completed.returncode != 0 or line is None:
         raise BenchError(

@@ -46,7 +46,7 @@ class AdmissionMiddleware:
     Health checks and the API documents are never queued behind API traffic.
     """
 
-    def __init__(self, app: ASGIApp, *, path_prefix: str) -> None:
+    def __init__(self, app: ASGIApp, *, path_prefix: str | tuple[str, ...]) -> None:
         self.app = app
         self.path_prefix = path_prefix
 

@@ -90,7 +90,7 @@ class RateLimitMiddleware:
         app: ASGIApp,
         *,
         limit: int,
-        path_prefix: str,
+        path_prefix: str | tuple[str, ...],
         fail_open_on: tuple[type[Exception], ...] = (),
     ) -> None:
         self.app = app
