@@ -21,6 +21,9 @@ const CODES: Readonly<Record<number, string>> = {
   429: "RATE_LIMITED",
 };
 
+// How the engine words a variable value it could not coerce (missing, null or of the wrong type).
+const VARIABLE_VALUE = /^Variable "\$[_A-Za-z][_0-9A-Za-z]*" (got invalid value|of required type|of non-null type)/;
+
 export interface ErrorBody {
   message: string;
   locations?: readonly { line: number; column: number }[];
@@ -46,8 +49,9 @@ export function executionError(error: GraphQLError): ErrorBody | undefined {
     ...(error.path ? { path: error.path } : {}),
   };
   if (original === undefined || original instanceof GraphQLError) {
-    // The engine's own (a null for a non-null field, a variable it could not coerce).
-    return { message: error.message, ...where, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } };
+    // The engine's own: variables whose values do not fit their types are the client's input.
+    const code = VARIABLE_VALUE.test(error.message) ? "BAD_USER_INPUT" : "GRAPHQL_VALIDATION_FAILED";
+    return { message: error.message, ...where, extensions: { code } };
   }
   if (!(original instanceof AppError)) return undefined;
   const code = CODES[original.status];

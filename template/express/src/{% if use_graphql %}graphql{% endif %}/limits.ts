@@ -1,6 +1,7 @@
 // Limits on what one operation may ask, checked with the engine's validation
 // rules before anything runs (an answer of HTTP 400). How they count:
-// - fields named __… (introspection, __typename) count for nothing, nor does what is under them;
+// - fields named __… (introspection, __typename) add no depth or cost, nor does what is
+//   under them; an alias written on one still counts as an alias;
 // - a fragment counts as if its selections were written where it is spread;
 // - depth: a root field is 1, each nested selection set adds 1;
 // - aliases: fields written with an alias;
@@ -74,7 +75,7 @@ class Measurer {
   }
 
   private field(node: FieldNode, parent: GraphQLObjectType | undefined): Measure {
-    if (node.name.value.startsWith("__")) return NOTHING;
+    if (node.name.value.startsWith("__")) return { ...NOTHING, aliases: node.alias ? 1 : 0 };
     const definition = parent?.getFields()[node.name.value];
     const below = node.selectionSet
       ? this.selections(node.selectionSet, this.objectType(definition && getNamedType(definition.type).name))

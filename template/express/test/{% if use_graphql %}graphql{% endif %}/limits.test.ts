@@ -43,8 +43,9 @@ describe("depth (GRAPHQL_MAX_DEPTH=4)", () => {
 });
 
 describe("aliases (GRAPHQL_MAX_ALIASES=2)", () => {
-  it("runs 2 aliases and refuses 3, a fragment's counted each time it is spread", async () => {
-    expect(codesOf(await run("{ a: __typename b: posts(first: 1) { c: nextCursor } }"))).toEqual([]);
+  it("runs 2 aliases and refuses 3, __typename's included and a fragment's counted each time it is spread", async () => {
+    expect(codesOf(await run("{ a: __typename b: posts(first: 1) { nextCursor } }"))).toEqual([]);
+    expect(codesOf(await run("{ a: __typename b: __typename c: __typename }"))).toEqual(["TOO_MANY_ALIASES"]);
     const response = await run("{ ...F ...F } fragment F on Query { p: posts(first: 1) { n: nextCursor } }");
     expect(bodyOf(response, 400).errors).toEqual([
       { message: "The operation uses 4 aliases; the limit is 2.", extensions: { code: "TOO_MANY_ALIASES" } },
