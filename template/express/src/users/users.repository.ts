@@ -22,8 +22,6 @@ export interface UserRepository {
    */
   add(user: User, passwordHash?: string): Promise<void>;
   get(id: string): Promise<User | undefined>;
-  /** The users of these ids that exist, in any order: one round trip (the GraphQL loaders'). */
-  getMany(ids: readonly string[]): Promise<User[]>;
   /** Up to `limit` users newest first, strictly after `after` when given. */
   listAfter(after: Cursor | undefined, limit: number): Promise<User[]>;
   /** Remove the user and their posts; false when there was no such user. */
