@@ -24,7 +24,12 @@ from conftest import render
 from pytest_copie.plugin import Copie
 from toolchains import node_modules, python_venv, run
 
-SUBSETS = [("api",), ("api", "database", "auth"), ("api", "database", "auth", "cache", "optimize")]
+# The full render serves GraphQL too: POST /graphql is documented alike as well.
+SUBSETS = [
+    (("api",), ("rest",)),
+    (("api", "database", "auth"), ("rest",)),
+    (("api", "database", "auth", "cache", "optimize"), ("rest", "graphql")),
+]
 # A verb and what it acts on, no path or method in it: `createPost`, `readMe`, `live`.
 OPERATION_ID = re.compile(r"[a-z]+(?:[A-Z][a-z]+){0,2}")
 PRINT_FASTAPI_DOCUMENT = (
@@ -77,10 +82,16 @@ def _operations(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
-@pytest.mark.parametrize("tasks", SUBSETS, ids=["+".join(subset) for subset in SUBSETS])
-def test_fastapi_and_express_publish_the_same_api(copie: Copie, tasks: tuple[str, ...]) -> None:
-    fastapi = _fastapi_document(render(copie, framework="fastapi", tasks=list(tasks)))
-    express = _express_document(render(copie, framework="express", tasks=list(tasks)))
+@pytest.mark.parametrize(
+    ("tasks", "styles"), SUBSETS, ids=["-".join("+".join(names) for names in subset) for subset in SUBSETS]
+)
+def test_fastapi_and_express_publish_the_same_api(
+    copie: Copie, tasks: tuple[str, ...], styles: tuple[str, ...]
+) -> None:
+    answers = {"tasks": list(tasks), "api_styles": list(styles)}
+    fastapi = _fastapi_document(render(copie, framework="fastapi", **answers))
+    express = _express_document(render(copie, framework="express", **answers))
+    assert ("/graphql" in fastapi["paths"]) == ("graphql" in styles)
 
     _assert_middleware_answers(fastapi, tasks)
     _assert_middleware_answers(express, tasks)
