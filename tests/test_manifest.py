@@ -11,8 +11,8 @@ from conftest import FRAMEWORKS, ROOT, render
 from jsonschema import Draft202012Validator
 from pytest_copie.plugin import Copie
 
-from extensions.practices import CATALOGUE, CATALOGUE_DIR, MANIFEST_NAME, CatalogueError, load_catalogue
-from extensions.tasks import NAMES
+from extensions.practices import CATALOGUE, CATALOGUE_DIR, MANIFEST_NAME, NAMES, CatalogueError, load_catalogue
+from extensions.tasks import NAMES as TASK_NAMES
 from hooks.definitions import names_in, python_definitions, typescript_definitions, typescript_tests
 from hooks.write_manifest import main as write_manifest_main
 
@@ -46,7 +46,7 @@ def test_the_schema_is_a_valid_json_schema() -> None:
 
 
 @pytest.mark.parametrize("task", NAMES)
-def test_each_task_has_a_catalogue_file_that_matches_the_schema(task: str) -> None:
+def test_each_task_and_style_has_a_catalogue_file_that_matches_the_schema(task: str) -> None:
     assert schema_problems(CATALOGUE_DIR / f"{task}.yml") == []
 
 
@@ -168,7 +168,7 @@ def test_two_renders_give_byte_identical_manifests(copie: Copie, framework: str)
 def test_manifest_lists_only_practices_of_the_chosen_tasks(copie: Copie, framework: str) -> None:
     full = json.loads((render(copie, framework=framework) / MANIFEST_NAME).read_text())
     lean = json.loads((render(copie, framework=framework, tasks=["api", "cache"]) / MANIFEST_NAME).read_text())
-    assert {entry["task"] for entry in full} == set(NAMES)
+    assert {entry["task"] for entry in full} == set(TASK_NAMES)
     assert {entry["task"] for entry in lean} == {"api", "cache"}
     assert [entry for entry in full if entry["task"] in {"api", "cache"}] == lean
     for entry in full:
@@ -188,7 +188,7 @@ def test_every_claim_in_the_manifest_names_a_definition_or_a_test_of_the_render(
 
 def _rerun_hook(project: Path, framework: str) -> int:
     return write_manifest_main(
-        [f"--framework={framework}", "--package=my_service", f"--tasks={','.join(NAMES)}", f"--project={project}"]
+        [f"--framework={framework}", "--package=my_service", f"--tasks={','.join(TASK_NAMES)}", f"--project={project}"]
     )
 
 

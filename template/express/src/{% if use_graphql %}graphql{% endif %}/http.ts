@@ -81,10 +81,10 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 function readRequest(body: unknown): GraphQLRequest | string {
   if (!isObject(body)) return "The body must be a JSON object.";
   const { query, variables, operationName } = body;
-  if (typeof query !== "string") return "The body must have a query, a string.";
-  if (variables !== undefined && variables !== null && !isObject(variables)) return "variables must be an object.";
+  if (typeof query !== "string") return "query must be a string.";
+  if (variables !== undefined && variables !== null && !isObject(variables)) return "variables must be an object or null.";
   if (operationName !== undefined && operationName !== null && typeof operationName !== "string") {
-    return "operationName must be a string.";
+    return "operationName must be a string or null.";
   }
   return { query, variables: variables ?? null, operationName: operationName ?? null };
 }
@@ -112,7 +112,7 @@ export const unreadableBody: ErrorRequestHandler = (err: unknown, req, res, next
     next(err);
     return;
   }
-  send(req, res, 400, { errors: [{ message: "The body is not a JSON object.", extensions: { code: "BAD_REQUEST" } }] });
+  send(req, res, 400, { errors: [{ message: "The body is not valid JSON.", extensions: { code: "BAD_REQUEST" } }] });
 };
 
 export function graphqlEndpoint(options: EndpointOptions): RequestHandler {
