@@ -11,13 +11,16 @@ from conftest import FRAMEWORKS, ROOT, render
 from jsonschema import Draft202012Validator
 from pytest_copie.plugin import Copie
 
-from extensions.practices import CATALOGUE, CATALOGUE_DIR, MANIFEST_NAME, NAMES, CatalogueError, load_catalogue
+from extensions import styles
+from extensions.practices import CATALOGUE, CATALOGUE_DIR, MANIFEST_NAME, CatalogueError, load_catalogue
 from extensions.tasks import NAMES as TASK_NAMES
 from hooks.definitions import names_in, python_definitions, typescript_definitions, typescript_tests
 from hooks.write_manifest import main as write_manifest_main
 
 SCHEMA = json.loads((ROOT / "practices" / "schema.json").read_text(encoding="utf-8"))
 # The brief's five practices; connection pooling is met once per pool (PostgreSQL, Redis).
+# What brings practices: every task, and every API style offered beyond REST.
+NAMES = (*TASK_NAMES, *(style for style in styles.OFFERED if style != styles.REQUIRED))
 BRIEF = {
     "validate-inputs",
     "connection-pooling",
