@@ -83,7 +83,7 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -
 # with it (tests/contract/README.md); both trees serve both.
 USERS_AND_POSTS = ["--ignore=tests/contract/test_users.py", "--ignore=tests/contract/test_posts.py"]
 AUTH = ["--ignore=tests/contract/test_auth.py"]
-GRAPHQL = ["--ignore=tests/contract/test_graphql.py"]
+GRAPHQL = ["--ignore=tests/contract/test_graphql.py", "--ignore=tests/contract/test_graphql_requests.py"]
 
 
 # The one origin the booted servers allow (CORS_ORIGINS); the contract checks what it may read.

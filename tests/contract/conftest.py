@@ -20,6 +20,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from contract.graphql import Caller
+
 
 @pytest.fixture(scope="session")
 def base_url() -> str:
@@ -57,3 +59,9 @@ def cors_origin() -> str:
 def client(base_url: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=base_url, timeout=10) as session:
         yield session
+
+
+@pytest.fixture
+def caller(client: httpx.Client, tasks: frozenset[str]) -> Caller:
+    """Who sends a GraphQL test's requests: a new signed-in account with auth, anyone without."""
+    return Caller(client, tasks)

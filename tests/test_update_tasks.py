@@ -1,0 +1,101 @@
+"""copier update adds and removes tasks and API styles: their folders, their touch points in
+shared files, and the project's tests pass afterwards (releases: tests/releases.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from releases import make_releases, render_at, set_git_identity, update_to
+from toolchains import UV, run
+
+
+@pytest.fixture(autouse=True)
+def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    set_git_identity(monkeypatch)
+
+
+@pytest.fixture
+def releases(tmp_path: Path) -> Path:
+    return make_releases(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("framework", "package"), [("fastapi", "src/my_service"), ("express", "src")], ids=["fastapi", "express"]
+)
+def test_removing_a_task_or_a_style_removes_its_files(
+    releases: Path, tmp_path: Path, framework: str, package: str
+) -> None:
+    project = render_at(
+        releases,
+        tmp_path / "project",
+        "0.2.0",
+        framework=framework,
+        tasks=["api", "database", "cache"],
+        api_styles=["rest", "graphql"],
+    )
+    assert (project / package / "cache").is_dir()
+    assert (project / package / "graphql" / "schema.graphql").is_file()
+    update_to(project, "0.2.0", tasks=["api", "database"], api_styles=["rest"])
+    assert not (project / package / "cache").exists()
+    assert not (project / package / "graphql").exists()
+    # The one module that lists the folders no longer imports them.
+    wiring = (project / package / ("tasks.py" if framework == "fastapi" else "wiring.ts")).read_text()
+    for folder in ("cache", "graphql"):
+        assert (f"from .{folder} import" if framework == "fastapi" else f"./{folder}/") not in wiring
+    for shared in (".env.example", "compose.yaml", "README.md"):
+        text = (project / shared).read_text()
+        # (The README still says which task to add for several instances: Redis is named there.)
+        assert "REDIS_URL" not in text, shared
+        assert "redis:" not in text, shared
+        assert "GRAPHQL_" not in text, shared
+        assert "/graphql" not in text, shared
+    manifest = json.loads((project / "best_practices.json").read_text())
+    assert {entry["task"] for entry in manifest} == {"api", "database"}
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("framework", ["fastapi", "express"])
+def test_adding_a_task_and_a_style_through_update_adds_their_folders_and_passes_the_tests(
+    releases: Path, tmp_path: Path, framework: str, service_urls: dict[str, str]
+) -> None:
+    project = render_at(releases, tmp_path / "project", "0.2.0", framework=framework, tasks=["api"])
+    update_to(project, "0.2.0", tasks=["api", "database"], api_styles=["rest", "graphql"])
+    package = project / ("src/my_service" if framework == "fastapi" else "src")
+    assert (package / "graphql" / "schema.graphql").is_file()
+    assert "GRAPHQL_MAX_DEPTH" in (project / ".env.example").read_text()
+    if framework == "fastapi":
+        assert (project / "src/my_service/database/engine.py").is_file()
+        assert "open_database" in (project / "src/my_service/database/lifespan.py").read_text()
+        assert (project / "alembic.ini").is_file()
+    else:
+        assert (project / "src/database/engine.ts").is_file()
+        assert "checkDatabase" in (project / "src/database/lifespan.ts").read_text()
+        assert "databaseErrors" in (project / "src/database/lifespan.ts").read_text()
+        assert '"migrate"' in (project / "package.json").read_text()
+    assert "DATABASE_URL" in (project / ".env.example").read_text()
+    database = f"cb_update_{framework}_{os.getpid()}"
+    admin = service_urls["DATABASE_URL"]
+    run(
+        ["psql", admin, "-q", "-c", f'DROP DATABASE IF EXISTS "{database}"', "-c", f'CREATE DATABASE "{database}"'],
+        cwd=tmp_path,
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "VIRTUAL_ENV"))}
+    env["DATABASE_URL"] = admin.rsplit("/", 1)[0] + f"/{database}"
+    env["REDIS_URL"] = service_urls["REDIS_URL"]
+    try:
+        if framework == "fastapi":
+            run([UV, "venv", "--quiet", ".venv"], cwd=project)
+            run([UV, "pip", "install", "--quiet", "--python", ".venv/bin/python", "-e", ".[dev]"], cwd=project)
+            run([".venv/bin/alembic", "upgrade", "head"], cwd=project, env=env)
+            output = run([".venv/bin/pytest", "-p", "no:cacheprovider"], cwd=project, env=env)
+        else:
+            run(["npm", "install", "--no-audit", "--no-fund", "--prefer-offline"], cwd=project)
+            run(["npm", "run", "migrate"], cwd=project, env=env)
+            output = run(["npm", "test"], cwd=project, env=env)
+    finally:
+        subprocess.run(["psql", admin, "-q", "-c", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'], check=False)
+    assert " passed" in output.lower()
