@@ -82,7 +82,8 @@ function readRequest(body: unknown): GraphQLRequest | string {
   if (!isObject(body)) return "The body must be a JSON object.";
   const { query, variables, operationName } = body;
   if (typeof query !== "string") return "query must be a string.";
-  if (variables !== undefined && variables !== null && !isObject(variables)) return "variables must be an object or null.";
+  if (variables !== undefined && variables !== null && !isObject(variables))
+    return "variables must be an object or null.";
   if (operationName !== undefined && operationName !== null && typeof operationName !== "string") {
     return "operationName must be a string or null.";
   }
