@@ -45,17 +45,22 @@ export interface EndpointOptions {
  * Parsed and validated operations by their text, the most recent 500: clients
  * send the same few operations over and over, and parsing and validating one
  * again costs more than running it. The schema and limits never change meanwhile.
+ * A text over `longest` characters is never kept: whatever clients send, it stays small.
  */
 class DocumentCache {
   private readonly entries = new Map<string, { document: DocumentNode } | { errors: ErrorBody[] }>();
 
-  constructor(private readonly size = 500) {}
+  constructor(
+    private readonly size = 500,
+    private readonly longest = 16_384,
+  ) {}
 
   get(
     query: string,
     operationName: string | null,
     check: () => { document: DocumentNode } | { errors: ErrorBody[] },
   ): { document: DocumentNode } | { errors: ErrorBody[] } {
+    if (query.length > this.longest) return check();
     const key = `${operationName ?? ""}\u0000${query}`;
     const found = this.entries.get(key);
     if (found) {
