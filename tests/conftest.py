@@ -56,3 +56,13 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(scratch)
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     return scratch
+
+
+@pytest.fixture
+def releases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary template repository tagged 0.1.0 and 0.2.0 (tests/releases.py), with the git
+    identity the update tests' commits need."""
+    from releases import make_releases, set_git_identity  # noqa: PLC0415  (only the update tests need git)
+
+    set_git_identity(monkeypatch)
+    return make_releases(tmp_path)

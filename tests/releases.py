@@ -40,7 +40,7 @@ RUNTIME_RENDERED = (".github/workflows/ci.yml", ".github/workflows/template-upda
 
 
 def set_git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
-    """CI has no git identity; the update tests commit."""
+    """CI has no git identity; the update tests commit (conftest.py's ``releases`` sets it)."""
     for role in ("AUTHOR", "COMMITTER"):
         monkeypatch.setenv(f"GIT_{role}_NAME", "Update Test")
         monkeypatch.setenv(f"GIT_{role}_EMAIL", "update-test@example.com")

@@ -24,9 +24,7 @@ from releases import (
     commit_all,
     env_values,
     git,
-    make_releases,
     render_at,
-    set_git_identity,
     tracked_text,
     update_to,
 )
@@ -52,16 +50,6 @@ USER_ROUTE = {
         ),
     ),
 }
-
-
-@pytest.fixture(autouse=True)
-def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
-    set_git_identity(monkeypatch)
-
-
-@pytest.fixture
-def releases(tmp_path: Path) -> Path:
-    return make_releases(tmp_path)
 
 
 @pytest.mark.parametrize("framework", ["fastapi", "express"])
