@@ -103,14 +103,22 @@ describe("admission control", () => {
     return { gate: service.admission, port: (server.address() as AddressInfo).port, app: service.app };
   }
 
-  it("admits waiting requests in arrival order", async () => {
-    const { gate, port } = await start();
+  /**
+   * GETs the held route once per name, each in or queued before the next is
+   * sent: connections opened together may reach the server in any order.
+   */
+  async function sendInOrder(gate: AdmissionGate, port: number, names: string[]): Promise<Promise<Answer>[]> {
     const answers: Promise<Answer>[] = [];
-    for (const name of ["1", "2", "3", "4", "5"]) {
+    for (const name of names) {
       answers.push(get(port, `${API_PREFIX}/held/${name}`).answer);
-      // One at a time: each is in, or queued, before the next is sent.
       await until(() => route.entered.length + gate.waiting === answers.length);
     }
+    return answers;
+  }
+
+  it("admits waiting requests in arrival order", async () => {
+    const { gate, port } = await start();
+    const answers = await sendInOrder(gate, port, ["1", "2", "3", "4", "5"]);
     expect(route.entered).toEqual(["1", "2"]);
     expect({ active: gate.active, waiting: gate.waiting }).toEqual({ active: 2, waiting: 3 });
 
@@ -130,8 +138,8 @@ describe("admission control", () => {
 
   it("answers the health checks while every API slot is taken", async () => {
     const { gate, port, app } = await start();
-    const answers = ["1", "2", "3"].map((name) => get(port, `${API_PREFIX}/held/${name}`).answer);
-    await until(() => gate.active === 2 && gate.waiting === 1);
+    const answers = await sendInOrder(gate, port, ["1", "2", "3"]);
+    expect({ active: gate.active, waiting: gate.waiting }).toEqual({ active: 2, waiting: 1 });
     const live = await request(app).get("/health/live");
     expect(live.status).toBe(200);
     expect(route.entered).toEqual(["1", "2"]);
@@ -141,8 +149,7 @@ describe("admission control", () => {
 
   it("frees the place of a waiting client that went away", async () => {
     const { gate, port } = await start();
-    const held = ["1", "2"].map((name) => get(port, `${API_PREFIX}/held/${name}`).answer);
-    await until(() => gate.active === 2);
+    const held = await sendInOrder(gate, port, ["1", "2"]);
     const gone = get(port, `${API_PREFIX}/held/gone`);
     gone.answer.catch(() => undefined);
     await until(() => gate.waiting === 1);
