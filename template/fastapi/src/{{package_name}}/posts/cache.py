@@ -1,14 +1,14 @@
 """What the posts routes need from a cache of reads.
 
 ``get_post_cache`` gives a cache that caches nothing: every read loads from storage. With
-the cache task, the app replaces it with a Redis cache-aside (``cache/reads.py``).
+the cache task, the app's ``post_cache_of`` gives a Redis cache-aside (``cache/reads.py``).
 """
 
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Protocol
 
-from fastapi import Depends
+from fastapi import BackgroundTasks, Depends, Request
 
 from .schemas import PostPublic
 
@@ -45,8 +45,14 @@ class _NoPostCache:
 NO_POST_CACHE: PostCache = _NoPostCache()
 
 
-async def get_post_cache() -> PostCache:
-    return NO_POST_CACHE
+# The request and its background tasks (which run after the response) to its cache.
+PostCacheOf = Callable[[Request, BackgroundTasks], PostCache]
+
+
+async def get_post_cache(request: Request, after_response: BackgroundTasks) -> PostCache:
+    """The request's cache: ``app.state.post_cache_of``'s where a task set one, else none."""
+    cache_of: PostCacheOf | None = getattr(request.app.state, "post_cache_of", None)
+    return NO_POST_CACHE if cache_of is None else cache_of(request, after_response)
 
 
 PostCacheDep = Annotated[PostCache, Depends(get_post_cache)]

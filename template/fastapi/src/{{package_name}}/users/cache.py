@@ -1,15 +1,15 @@
 """What reading the caller and changing users need from a cache of user records.
 
 ``get_user_cache`` and ``caller_cache`` give a cache that caches nothing: every read
-loads from storage. With the cache task, the app replaces both with the Redis cache of
-user records (``cache/reads.py``).
+loads from storage. With the cache task, the app's ``user_cache_of`` and ``caller_cache`` give
+the Redis cache of user records (``cache/reads.py``).
 """
 
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Protocol
 
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 
 from .repository import User
 
@@ -37,8 +37,14 @@ class _NoUserCache:
 NO_USER_CACHE: UserCache = _NoUserCache()
 
 
-async def get_user_cache() -> UserCache:
-    return NO_USER_CACHE
+# The request and its background tasks (which run after the response) to its cache.
+UserCacheOf = Callable[[Request, BackgroundTasks], UserCache]
+
+
+async def get_user_cache(request: Request, after_response: BackgroundTasks) -> UserCache:
+    """The request's cache: ``app.state.user_cache_of``'s where a task set one, else none."""
+    cache_of: UserCacheOf | None = getattr(request.app.state, "user_cache_of", None)
+    return NO_USER_CACHE if cache_of is None else cache_of(request, after_response)
 
 
 UserCacheDep = Annotated[UserCache, Depends(get_user_cache)]

@@ -1,9 +1,8 @@
 """The shared Redis client, for routes that cache or count, and the request's cache-aside."""
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 from redis.asyncio import Redis
 
 from .aside import CacheAside
@@ -25,15 +24,15 @@ def cache_of(request: Request) -> CacheAside:
     )
 
 
-async def get_cache(request: Request) -> AsyncIterator[CacheAside]:
-    """The cache for one request; what it dropped is dropped again after the response.
+def request_cache(request: Request, after_response: BackgroundTasks) -> CacheAside:
+    """The request's cache-aside, one for all its caches.
 
-    The default (request) scope runs the code after ``yield`` once the response is sent,
-    so after the request's transaction committed (its session closes before sending).
+    What it dropped is dropped again in a background task: those run once the response
+    is sent, so after the request's transaction committed (its session closes before
+    sending).
     """
-    cache = cache_of(request)
-    yield cache
-    await cache.forget_again()
-
-
-CacheDep = Annotated[CacheAside, Depends(get_cache)]
+    cache: CacheAside | None = getattr(request.state, "cache_aside", None)
+    if cache is None:
+        cache = request.state.cache_aside = cache_of(request)
+        after_response.add_task(cache.forget_again)
+    return cache

@@ -8,6 +8,7 @@ or a user drops its entry, at once and again after the commit (``CacheAside.forg
 import uuid
 from collections.abc import Awaitable, Callable
 
+from fastapi import BackgroundTasks, Request
 from pydantic import TypeAdapter
 
 from ..posts.cache import PostCache
@@ -15,7 +16,7 @@ from ..posts.schemas import PostPublic
 from ..users.cache import UserCache
 from ..users.repository import User
 from .aside import CacheAside, Loaded
-from .dependencies import CacheDep
+from .dependencies import request_cache
 from .keys import author_tag, post_key, user_key
 
 _USER = TypeAdapter(User)
@@ -68,11 +69,11 @@ class RedisUserCache:
         await self.cache.forget(user_key(user_id))
 
 
-# In place of posts/cache.py's and users/cache.py's dependencies (cache/lifespan.py): one
-# cache-aside per request, shared by both, drops again what it dropped after the response.
-async def get_redis_post_cache(cache: CacheDep) -> PostCache:
-    return RedisPostCache(cache)
+# app.state's post_cache_of and user_cache_of (cache/lifespan.py), which posts/cache.py's and
+# users/cache.py's dependencies call: one cache-aside per request, shared by both.
+def post_cache_of(request: Request, after_response: BackgroundTasks) -> PostCache:
+    return RedisPostCache(request_cache(request, after_response))
 
 
-async def get_redis_user_cache(cache: CacheDep) -> UserCache:
-    return RedisUserCache(cache)
+def user_cache_of(request: Request, after_response: BackgroundTasks) -> UserCache:
+    return RedisUserCache(request_cache(request, after_response))
