@@ -2,7 +2,7 @@
 // where the engine gives them, and always `extensions.code`. The service's own
 // errors (AppError) keep the REST problem's detail as their message and get the
 // code of their HTTP status; anything else is INTERNAL_SERVER_ERROR and says no more.
-import { GraphQLError } from "graphql";
+import { GraphQLError } from "graphql/index.js";
 import type { z } from "zod";
 
 import { AppError, type FieldError } from "../core/errors.js";

@@ -21,7 +21,7 @@ import {
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
-} from "graphql";
+} from "graphql/index.js";
 
 import { MAX_LIMIT } from "../core/pagination.js";
 

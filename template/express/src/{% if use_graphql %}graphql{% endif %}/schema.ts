@@ -4,7 +4,7 @@
 // module in dist/graphql/ finds it too: the build copies nothing.
 import { readFileSync } from "node:fs";
 
-import { buildSchema, GraphQLObjectType, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
+import { buildSchema, GraphQLObjectType, type GraphQLFieldResolver, type GraphQLSchema } from "graphql/index.js";
 
 export const SCHEMA_FILE = new URL("../../src/graphql/schema.graphql", import.meta.url);
 
