@@ -24,7 +24,7 @@ _this_checkout: Callable[[], AbstractContextManager[None]] = runpy.run_path(
 
 with _this_checkout():
     from extensions import styles
-    from extensions.tasks import OPTIONAL
+    from extensions.tasks import OPTIONAL, one_replica_reasons
 
 
 class DerivedValuesHook(ContextHook):
@@ -41,6 +41,9 @@ class DerivedValuesHook(ContextHook):
         if isinstance(tasks, list):
             for task in OPTIONAL:
                 context[f"use_{task}"] = task in tasks
+            # Several replicas (deploy/k8s: an autoscaler) only when no state stays in a process.
+            context["one_replica_reasons"] = one_replica_reasons(tasks)
+            context["scales_out"] = not context["one_replica_reasons"]
         chosen_styles = context.get("api_styles")
         if isinstance(chosen_styles, list):
             for style in styles.OPTIONAL:

@@ -6,7 +6,8 @@ includes, where a task adds something, the part of each chosen task that has one
     {% for part in task_parts("readme-settings.md") %}{% include part %}{% endfor -%}
 
 The parts of a task live in ``_parts/`` inside its source folder, which copier.yml excludes
-from the rendered project. Each part is whole lines ending in a newline.
+from the rendered project. Each part is whole lines ending in a newline, unless the shared
+file includes it inside a sentence (it then says so).
 """
 
 from __future__ import annotations

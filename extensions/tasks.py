@@ -33,6 +33,14 @@ REQUIRED = "api"
 # The tasks an answer may leave out; each is a ``use_<name>`` flag in the render context.
 OPTIONAL: tuple[str, ...] = tuple(name for name in NAMES if name != REQUIRED)
 REQUIRES: dict[str, tuple[str, ...]] = {task.name: task.requires for task in TASKS if task.requires}
+# Replicas of one service must share their state. Each of these tasks moves some state out of
+# the process; without it, that state lives in each replica, and why that forbids a second one.
+KEEPS_STATE_OUT: dict[str, str] = {
+    "database": "without the database task users and posts live in each process's memory, so a "
+    "second replica would serve other data",
+    "cache": "without the cache task (Redis) the rate-limit counters live in each process, so a "
+    "second replica would double every limit",
+}
 # The test matrix walks the subsets of each size in this order (cheapest service first:
 # cache needs only Redis), which its cases' positions have always followed.
 _MATRIX_ORDER: tuple[str, ...] = ("api", "cache", "database", "auth", "optimize")
@@ -57,6 +65,12 @@ def closure(chosen: Iterable[str]) -> tuple[str, ...]:
     while missing := {need for needs in missing_requirements(needed).values() for need in needs}:
         needed |= missing
     return ordered(needed)
+
+
+def one_replica_reasons(chosen: Iterable[str]) -> list[str]:
+    """Why the service must run as one replica with these tasks; none when it may scale out."""
+    present = set(chosen)
+    return [reason for task, reason in KEEPS_STATE_OUT.items() if task not in present]
 
 
 def is_allowed(chosen: Iterable[str]) -> bool:

@@ -192,6 +192,8 @@ def test_no_secret_value_reaches_git(rendered: Rendered) -> None:
 def test_replicas_and_autoscaler_follow_shared_state(rendered: Rendered) -> None:
     shared = {"cache", "database"} <= set(rendered.tasks)
     text = (rendered.project / "deploy/k8s/base/deployment.yaml").read_text(encoding="utf-8")
+    # The comments above the replica count, as one line of prose.
+    prose = " ".join(line.strip().removeprefix("# ") for line in text.splitlines() if line.strip().startswith("#"))
     for overlay in OVERLAYS:
         deployment = rendered.one(overlay, "Deployment")
         autoscalers = rendered.of_kind(overlay, "HorizontalPodAutoscaler")
@@ -202,7 +204,9 @@ def test_replicas_and_autoscaler_follow_shared_state(rendered: Rendered) -> None
         else:
             assert deployment["spec"]["replicas"] == 1
             assert autoscalers == []
-            assert "rate-limit counters live\n  # in each process" in text  # the reason, beside it
+            # The reasons, beside it: every task whose state would stay in each replica.
+            assert "without the cache task (Redis) the rate-limit counters live in each process" in prose
+            assert "without the database task users and posts live in each process's memory" in prose
         assert rendered.one(overlay, "PodDisruptionBudget")["spec"]["maxUnavailable"] == 1
 
 
