@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import FrameType
+from typing import NoReturn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -21,12 +24,18 @@ from scripts.services import ServiceError, Services
 PYTEST_NO_TESTS = 5
 
 
+def _on_sigterm(_signum: int, _frame: FrameType | None) -> NoReturn:
+    # Unwind as Ctrl-C does: pytest is ended and the servers this run started are stopped.
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str]) -> int:
     root = Path(__file__).resolve().parent.parent
     for tool, package in (("npm", "nodejs and npm"), ("git", "git")):
         if not shutil.which(tool):
             print(f"{tool} is required by the tests; install {package}.")
             return 1
+    signal.signal(signal.SIGTERM, _on_sigterm)
     services = Services()
     try:
         # The Express renders run on Node 24, whatever Node the machine has (scripts/node.py).

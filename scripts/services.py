@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -64,12 +63,37 @@ def _require(found: object, package: str, what: str) -> None:
     )
 
 
-def _read_pid(pidfile: Path) -> int | None:
+REDIS_START_SECONDS = 10
+
+
+def _answers_ping(port: int, process: subprocess.Popen[bytes], *, deadline: float) -> bool:
+    """Whether the server on ``port`` answers PING before ``deadline`` (False once it exits)."""
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+                connection.sendall(b"PING\r\n")
+                if connection.recv(16).startswith(b"+PONG"):
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.05)
+    return False
+
+
+def _end(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
     try:
-        text = pidfile.read_text().strip()
-    except FileNotFoundError:
-        return None
-    return int(text) if text.isdigit() else None
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _tail(log: Path, lines: int = 20) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return f"(no log at {log})"
 
 
 def _env_for(package: str) -> str:
@@ -93,7 +117,7 @@ class PostgresServer:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     @property
-    def _pg_ctl(self) -> list[str]:
+    def pg_ctl(self) -> list[str]:
         bindir = _postgres_bindir()
         assert bindir is not None
         return [*_as_postgres_user(), str(bindir / "pg_ctl"), "-D", str(self.home / "data")]
@@ -101,7 +125,7 @@ class PostgresServer:
     @property
     def stop_command(self) -> list[str]:
         # Fast shutdown: sessions are terminated, as in a real restart.
-        return [*self._pg_ctl, "-m", "fast", "-w", "stop"]
+        return [*self.pg_ctl, "-m", "fast", "-w", "stop"]
 
     def start(self) -> None:
         if not self._initialised:
@@ -111,7 +135,7 @@ class PostgresServer:
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
         subprocess.run(
-            [*self._pg_ctl, "-o", options, "-l", str(self.home / "postgres.log"), "-w", "start"],
+            [*self.pg_ctl, "-o", options, "-l", str(self.home / "postgres.log"), "-w", "start"],
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -156,25 +180,30 @@ class Services:
 
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="copier-backend-services-")))
     env: dict[str, str] = field(default_factory=dict)
-    _stops: list[tuple[str, list[str] | int]] = field(default_factory=list)
+    _stops: list[tuple[str, list[str] | subprocess.Popen[bytes]]] = field(default_factory=list)
     _homes: list[Path] = field(default_factory=list)
 
     def start_postgres(self) -> str:
         server = PostgresServer()
-        server.start()
-        self._stops.append(("postgres", server.stop_command))
         self._homes.append(server.home)
+        try:
+            server.start()
+        except subprocess.CalledProcessError:
+            # pg_ctl may give up while the postmaster still runs: stop it before saying so.
+            subprocess.run([*server.pg_ctl, "-m", "immediate", "stop"], check=False, capture_output=True)
+            raise ServiceError(f"PostgreSQL did not start:\n{_tail(server.home / 'postgres.log')}") from None
+        self._stops.append(("postgres", server.stop_command))
         self.env["DATABASE_URL"] = server.url
         return server.url
 
     def start_redis(self) -> str:
         _require(shutil.which("redis-server"), "redis-server", "Redis server (redis-server)")
-        port, pidfile = free_port(), self.workdir / "redis.pid"
-        subprocess.run(
+        port = free_port()
+        log = self.workdir / "redis.log"
+        # A child, not a daemon: its pid is known at once, and a failed start leaves nothing behind.
+        process = subprocess.Popen(
             [
                 "redis-server",
-                "--daemonize",
-                "yes",
                 "--bind",
                 "127.0.0.1",
                 "--port",
@@ -188,20 +217,17 @@ class Services:
                 "32",
                 "--dir",
                 str(self.workdir),
-                "--pidfile",
-                str(pidfile),
                 "--logfile",
-                str(self.workdir / "redis.log"),
+                str(log),
             ],
-            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches the test command, which stops it in order
         )
-        deadline = time.monotonic() + 10
-        # redis-server creates its pid file before it writes the pid: wait for a number.
-        while not (pid := _read_pid(pidfile)):
-            if time.monotonic() > deadline:
-                raise ServiceError(f"redis-server did not start; see {self.workdir / 'redis.log'}")
-            time.sleep(0.05)
-        self._stops.append(("redis", pid))
+        if not _answers_ping(port, process, deadline=time.monotonic() + REDIS_START_SECONDS):
+            _end(process)
+            raise ServiceError(f"redis-server did not start on port {port}:\n{_tail(log)}")
+        self._stops.append(("redis", process))
         url = f"redis://127.0.0.1:{port}/0"
         self.env["REDIS_URL"] = url
         return url
@@ -210,8 +236,8 @@ class Services:
         while self._stops:
             name, how = self._stops.pop()
             try:
-                if isinstance(how, int):
-                    os.kill(how, signal.SIGTERM)
+                if isinstance(how, subprocess.Popen):
+                    _end(how)
                 else:
                     subprocess.run(how, check=True, stdout=subprocess.DEVNULL)
             except (OSError, subprocess.CalledProcessError) as error:
