@@ -45,7 +45,10 @@ def nginx_binary() -> str:
 
 
 def _config(home: Path, port: int, upstreams: list[int]) -> str:
-    servers = "\n".join(f"        server 127.0.0.1:{upstream};" for upstream in upstreams)
+    # max_fails=0: never set an instance aside. A refused connection moves the request to the
+    # next one at once, and an instance started again gets requests as soon as it listens
+    # (without it, nginx skips a failed instance for 10 s, and may find them all set aside).
+    servers = "\n".join(f"        server 127.0.0.1:{upstream} max_fails=0;" for upstream in upstreams)
     temp = "\n".join(
         f"    {kind}_temp_path {home / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
@@ -59,14 +62,13 @@ http {{
 {temp}
     upstream app {{
 {servers}
-        keepalive 16;
     }}
     server {{
         listen 127.0.0.1:{port};
         location / {{
             proxy_pass http://app;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
+            # A connection per request, as nginx does by default: one an instance closes while
+            # it stops is never reused for the next request.
             proxy_set_header Host $host;
             # A refused connection (an instance stopped) is tried on the next one; a write
             # that reached an instance is never sent twice (nginx's default).
@@ -123,4 +125,7 @@ class Balancer:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
+        errors = self.home / "error.log"
+        if errors.exists():  # shown with a failing test's output
+            print("nginx error.log, last lines:\n" + "\n".join(errors.read_text(errors="replace").splitlines()[-15:]))
         shutil.rmtree(self.home, ignore_errors=True)

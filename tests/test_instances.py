@@ -12,12 +12,14 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import secrets
 import subprocess
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -32,9 +34,15 @@ from scripts.services import free_port
 
 RATE_LIMIT = 20
 LOG_WAIT_SECONDS = 5
+LOAD_CLIENTS = 4
+LOAD_BETWEEN_SECONDS = 2.0
 SIGN_IN_LIMIT = 5
-# Redis databases 1-24 belong to tests/test_generated_projects.py, 30-31 to the outage test.
-REDIS_DATABASE = {"fastapi": 26, "express": 27}
+# Redis databases 1-24 belong to tests/test_generated_projects.py, 30-31 to the outage test;
+# here each test and framework has its own, since the tests may run at the same time.
+REDIS_DATABASES = {
+    "test_two_instances_behind_nginx_share_limits_cache_and_revocation": {"fastapi": 25, "express": 26},
+    "test_a_rolling_restart_through_nginx_fails_no_request": {"fastapi": 27, "express": 28},
+}
 _client_numbers = itertools.count(1)
 
 
@@ -50,6 +58,7 @@ class Cluster:
     balancer: httpx.Client
     instances: list[httpx.Client]
     logs: list[Path]
+    restart: Callable[[int], None]  # stops an instance with SIGTERM, waits, starts it again
 
 
 @pytest.fixture(params=FRAMEWORKS)
@@ -62,15 +71,13 @@ def cluster(
     framework = request.param
     project = render(copie_session, framework=framework, tasks=list(FULL), api_styles=["rest"])
     admin = service_urls["DATABASE_URL"]
-    database = f"cb_instances_{framework}"
-    run(
-        ["psql", admin, "-q", "-c", f'DROP DATABASE IF EXISTS "{database}"', "-c", f'CREATE DATABASE "{database}"'],
-        cwd=project,
-    )
+    database = f"cb_instances_{framework}_{uuid.uuid4().hex[:8]}"
+    run(["psql", admin, "-q", "-c", f'CREATE DATABASE "{database}"'], cwd=project)
+    redis_database = REDIS_DATABASES[request.node.originalname][framework]
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "VIRTUAL_ENV"))}
     env |= {
         "DATABASE_URL": admin.rsplit("/", 1)[0] + f"/{database}",
-        "REDIS_URL": service_urls["REDIS_URL"].rsplit("/", 1)[0] + f"/{REDIS_DATABASE[framework]}",
+        "REDIS_URL": service_urls["REDIS_URL"].rsplit("/", 1)[0] + f"/{redis_database}",
         "HOST": "127.0.0.1",
         "RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
         "LOGIN_ATTEMPTS_PER_MINUTE": str(SIGN_IN_LIMIT),
@@ -80,21 +87,30 @@ def cluster(
     out = tmp_path_factory.mktemp(f"instances-{framework}")
     ports = [free_port(), free_port()]
     with ExitStack() as stack:
-        clients, logs = [], []
-        for index, port in enumerate(ports):
-            logs.append(out / f"instance-{index}.log")
-            output = stack.enter_context(logs[-1].open("wb"))
-            process = stack.enter_context(
-                subprocess.Popen(
-                    serve, cwd=project, env={**env, "PORT": str(port)}, stdout=output, stderr=subprocess.STDOUT
-                )
+        processes: list[subprocess.Popen[bytes]] = []
+        clients: list[httpx.Client] = []
+        logs = [out / f"instance-{index}.log" for index in range(len(ports))]
+
+        def start(index: int) -> subprocess.Popen[bytes]:
+            output = stack.enter_context(logs[index].open("ab"))
+            process = subprocess.Popen(
+                serve, cwd=project, env={**env, "PORT": str(ports[index])}, stdout=output, stderr=subprocess.STDOUT
             )
             stack.callback(_stop, process)
-            client = stack.enter_context(httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10))
-            wait_ready(client, process)
-            clients.append(client)
+            wait_ready(clients[index], process)
+            return process
+
+        def restart(index: int) -> None:
+            _stop(processes[index])
+            processes[index] = start(index)
+
+        clients.extend(
+            stack.enter_context(httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)) for port in ports
+        )
+        processes.extend(start(index) for index in range(len(ports)))
         balancer = stack.enter_context(Balancer(ports))
-        yield Cluster(framework, stack.enter_context(httpx.Client(base_url=balancer.url, timeout=10)), clients, logs)
+        through = stack.enter_context(httpx.Client(base_url=balancer.url, timeout=10))
+        yield Cluster(framework, through, clients, logs, restart)
     run(["psql", admin, "-q", "-c", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'], cwd=Path.cwd())
 
 
@@ -208,3 +224,67 @@ def test_two_instances_behind_nginx_share_limits_cache_and_revocation(cluster: C
     _check_a_post_changed_on_one_instance_is_never_read_stale_on_the_other(cluster)
     _check_a_refresh_token_rotated_on_one_instance_is_refused_on_the_other(cluster)
     _check_failed_sign_ins_count_across_instances(cluster)
+
+
+@dataclass
+class LoadResult:
+    statuses: list[int] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)  # ids of acknowledged posts
+
+
+def _load(base_url: str, token: str, stop: threading.Event, result: LoadResult) -> None:
+    """Write a post, read it back, over and over, each request from a client of its own."""
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        while not stop.is_set():
+            auth = {**_random_client(), "Authorization": f"Bearer {token}"}
+            try:
+                created = client.post("/api/v1/posts", json={"title": "rolling", "body": ""}, headers=auth)
+                result.statuses.append(created.status_code)
+                if created.status_code == 201:
+                    result.created.append(created.json()["id"])
+                    read = client.get(f"/api/v1/posts/{created.json()['id']}", headers=auth)
+                    result.statuses.append(read.status_code)
+            except httpx.TransportError:
+                result.statuses.append(0)
+
+
+def _random_client() -> dict[str, str]:
+    # Many clients: the load is not what the rate limit is about.
+    return {"X-Forwarded-For": f"10.{secrets.randbelow(256)}.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"}
+
+
+@pytest.mark.services
+def test_a_rolling_restart_through_nginx_fails_no_request(cluster: Cluster) -> None:
+    a = cluster.instances[0]
+    headers = client_ip()
+    token = _tokens(a, _account(a, headers), headers)["access_token"]
+    stop, results = threading.Event(), [LoadResult() for _ in range(LOAD_CLIENTS)]
+    threads = [
+        threading.Thread(target=_load, args=(str(cluster.balancer.base_url), token, stop, result)) for result in results
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        for index in range(len(cluster.instances)):  # one after the other, as a rollout does
+            time.sleep(LOAD_BETWEEN_SECONDS)
+            cluster.restart(index)
+        time.sleep(LOAD_BETWEEN_SECONDS)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+
+    statuses = [status for result in results for status in result.statuses]
+    created = [post for result in results for post in result.created]
+    summary = {status: statuses.count(status) for status in sorted(set(statuses))}
+    print(json.dumps({"framework": cluster.framework, "requests": len(statuses), "statuses": summary}))
+    assert set(statuses) <= {200, 201}, summary
+    assert len(created) > LOAD_CLIENTS, summary  # the load ran through both restarts
+    # Every acknowledged write is there.
+    bearer = {"Authorization": f"Bearer {token}"}
+    missing = [
+        post
+        for post in created
+        if a.get(f"/api/v1/posts/{post}", headers={**_random_client(), **bearer}).status_code != 200
+    ]
+    assert missing == []
