@@ -170,6 +170,59 @@ class PostgresServer:
         self._initialised = True
 
 
+@dataclass
+class RedisServer:
+    """One throwaway Redis on a free loopback port, nothing kept on disk.
+
+    A child of this process, not a daemon: its pid is known at once, and a failed start
+    leaves nothing behind. ``stop`` and ``start`` may be called again, on the same port.
+    """
+
+    home: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="copier-backend-redis-")))
+    # Looked up when a server is made, so that a test can hand out a port that is taken.
+    port: int = field(default_factory=lambda: free_port())  # noqa: PLW0108
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        _require(shutil.which("redis-server"), "redis-server", "Redis server (redis-server)")
+        log = self.home / "redis.log"
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                # One logical database per generated-project case (tests/test_generated_projects.py).
+                "--databases",
+                "32",
+                "--dir",
+                str(self.home),
+                "--logfile",
+                str(log),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches the test command, which stops it in order
+        )
+        if not _answers_ping(self.port, self.process, deadline=time.monotonic() + REDIS_START_SECONDS):
+            self.stop()
+            raise ServiceError(f"redis-server did not start on port {self.port}:\n{_tail(log)}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _end(self.process)
+            self.process = None
+
+
 def _as_postgres_user() -> list[str]:
     return ["runuser", "-u", "postgres", "--"] if _is_root() else []
 
@@ -180,7 +233,8 @@ class Services:
 
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="copier-backend-services-")))
     env: dict[str, str] = field(default_factory=dict)
-    _stops: list[tuple[str, list[str] | subprocess.Popen[bytes]]] = field(default_factory=list)
+    redis: RedisServer | None = None
+    _stops: list[tuple[str, list[str] | RedisServer]] = field(default_factory=list)
     _homes: list[Path] = field(default_factory=list)
 
     def start_postgres(self) -> str:
@@ -197,47 +251,19 @@ class Services:
         return server.url
 
     def start_redis(self) -> str:
-        _require(shutil.which("redis-server"), "redis-server", "Redis server (redis-server)")
-        port = free_port()
-        log = self.workdir / "redis.log"
-        # A child, not a daemon: its pid is known at once, and a failed start leaves nothing behind.
-        process = subprocess.Popen(
-            [
-                "redis-server",
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                # One logical database per generated-project case (tests/test_generated_projects.py).
-                "--databases",
-                "32",
-                "--dir",
-                str(self.workdir),
-                "--logfile",
-                str(log),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # Ctrl-C reaches the test command, which stops it in order
-        )
-        if not _answers_ping(port, process, deadline=time.monotonic() + REDIS_START_SECONDS):
-            _end(process)
-            raise ServiceError(f"redis-server did not start on port {port}:\n{_tail(log)}")
-        self._stops.append(("redis", process))
-        url = f"redis://127.0.0.1:{port}/0"
-        self.env["REDIS_URL"] = url
-        return url
+        server = RedisServer(home=self.workdir)
+        server.start()
+        self.redis = server
+        self._stops.append(("redis", server))
+        self.env["REDIS_URL"] = server.url
+        return server.url
 
     def stop(self) -> None:
         while self._stops:
             name, how = self._stops.pop()
             try:
-                if isinstance(how, subprocess.Popen):
-                    _end(how)
+                if isinstance(how, RedisServer):
+                    how.stop()
                 else:
                     subprocess.run(how, check=True, stdout=subprocess.DEVNULL)
             except (OSError, subprocess.CalledProcessError) as error:

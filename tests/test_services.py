@@ -52,8 +52,9 @@ def _postmaster_pid(home: Path) -> int:
 def _started(servers: Services) -> tuple[list[int], list[int], list[Path]]:
     """The pids and ports of the servers ``servers`` runs, and its directories."""
     postgres_home = next(home for home in servers._homes if (home / "data").exists())  # noqa: SLF001  (what it started)
-    redis = next(how for name, how in servers._stops if name == "redis")  # noqa: SLF001
-    assert not isinstance(redis, list)
+    assert servers.redis is not None
+    assert servers.redis.process is not None
+    redis = servers.redis.process
     ports = [int(url.rsplit(":", 1)[1].split("/")[0]) for url in servers.env.values()]
     return [_postmaster_pid(postgres_home), redis.pid], ports, [servers.workdir, postgres_home]
 
