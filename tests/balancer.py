@@ -6,6 +6,7 @@ is stopped by it; everything it writes stays in a directory of its own.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
@@ -21,27 +22,39 @@ import pytest
 from scripts.services import free_port
 
 START_SECONDS = 10
+LOCK = Path(__file__).resolve().parent.parent / ".cache" / "nginx-install.lock"
 
 
 def nginx_binary() -> str:
-    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    found = _installed()
     if found:
         return found
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        # Debian's package starts a server on port 80 when installed: policy-rc.d forbids it.
-        policy = Path("/usr/sbin/policy-rc.d")
-        policy.write_text("#!/bin/sh\nexit 101\n")
-        policy.chmod(0o755)
-        try:
-            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-            subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-            subprocess.run(["apt-get", "install", "-y", "-qq", "nginx"], check=True, env=env, stdout=subprocess.DEVNULL)
-        finally:
-            policy.unlink()
-        found = shutil.which("nginx", path="/usr/sbin")
+        LOCK.parent.mkdir(parents=True, exist_ok=True)
+        with LOCK.open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # test workers install it once, one after the other
+            found = _installed() or _apt_install()
     if not found:
         pytest.fail("nginx is not installed: apt-get install nginx (Debian/Ubuntu) or brew install nginx")
     return found
+
+
+def _installed() -> str | None:
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+
+
+def _apt_install() -> str | None:
+    # Debian's package starts a server on port 80 when installed: policy-rc.d forbids it.
+    policy = Path("/usr/sbin/policy-rc.d")
+    policy.write_text("#!/bin/sh\nexit 101\n")
+    policy.chmod(0o755)
+    try:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "nginx"], check=True, env=env, stdout=subprocess.DEVNULL)
+    finally:
+        policy.unlink()
+    return _installed()
 
 
 def _config(home: Path, port: int, upstreams: list[int]) -> str:
