@@ -7,6 +7,7 @@ started for this run and stopped afterwards. Arguments are passed to pytest.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -22,11 +23,30 @@ from scripts.node import NodeError, node_bin
 from scripts.services import ServiceError, Services
 
 PYTEST_NO_TESTS = 5
+INTERRUPT_SECONDS = 20
 
 
 def _on_sigterm(_signum: int, _frame: FrameType | None) -> NoReturn:
     # Unwind as Ctrl-C does: pytest is ended and the servers this run started are stopped.
     raise KeyboardInterrupt
+
+
+def _run_pytest(command: list[str], root: Path, env: dict[str, str]) -> int:
+    """pytest in a process group of its own, so that an interruption ends everything it started."""
+    process = subprocess.Popen(command, cwd=root, env=env, start_new_session=True)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        # As Ctrl-C would: pytest stops its workers and runs the tests' teardowns. Then
+        # whatever is left in its group (a project's own test run, a server) is killed.
+        for sig, seconds in ((signal.SIGINT, INTERRUPT_SECONDS), (signal.SIGKILL, INTERRUPT_SECONDS)):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, sig)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=seconds)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        raise
 
 
 def main(argv: list[str]) -> int:
@@ -50,7 +70,7 @@ def main(argv: list[str]) -> int:
         workers = os.environ.get("PYTEST_WORKERS", str(min(os.cpu_count() or 1, 4)))
         command = [sys.executable, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *argv]
         env = {**os.environ, **services.env, "PATH": path}
-        code = subprocess.run(command, cwd=root, env=env, check=False).returncode
+        code = _run_pytest(command, root, env)
     except (ServiceError, NodeError) as error:
         print(error)
         return 1
