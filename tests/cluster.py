@@ -47,11 +47,21 @@ class Cluster:
     instances: list[httpx.Client]
     logs: list[Path]
     restart: Callable[[int], None]  # stops an instance with SIGTERM, waits, starts it again
+    database_url: str
 
 
 @contextmanager
-def serve_cluster(copie: Copie, framework: str, *, admin_url: str, redis_url: str, out: Path) -> Iterator[Cluster]:
-    """Two instances of the full render on a fresh database and ``redis_url`` (emptied), behind nginx."""
+def serve_cluster(
+    copie: Copie,
+    framework: str,
+    *,
+    admin_url: str,
+    redis_url: str,
+    out: Path,
+    settings: dict[str, str] | None = None,
+) -> Iterator[Cluster]:
+    """Two instances of the full render on a fresh database and ``redis_url`` (emptied), behind
+    nginx; ``settings`` are more environment variables for the instances."""
     project = render(copie, framework=framework, tasks=list(FULL), api_styles=["rest"])
     database = f"cb_instances_{framework}_{uuid.uuid4().hex[:8]}"
     run(["psql", admin_url, "-q", "-c", f'CREATE DATABASE "{database}"'], cwd=project)
@@ -62,6 +72,7 @@ def serve_cluster(copie: Copie, framework: str, *, admin_url: str, redis_url: st
         "HOST": "127.0.0.1",
         "RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
         "LOGIN_ATTEMPTS_PER_MINUTE": str(SIGN_IN_LIMIT),
+        **(settings or {}),
     }
     serve = prepare(framework, project, env)
     run(["redis-cli", "-u", redis_url, "FLUSHDB"], cwd=project)
@@ -91,7 +102,7 @@ def serve_cluster(copie: Copie, framework: str, *, admin_url: str, redis_url: st
             processes.extend(start(index) for index in range(len(ports)))
             balancer = stack.enter_context(Balancer(ports))
             through = stack.enter_context(httpx.Client(base_url=balancer.url, timeout=10))
-            yield Cluster(framework, through, clients, logs, restart)
+            yield Cluster(framework, through, clients, logs, restart, env["DATABASE_URL"])
     finally:
         run(["psql", admin_url, "-q", "-c", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'], cwd=Path.cwd())
 
