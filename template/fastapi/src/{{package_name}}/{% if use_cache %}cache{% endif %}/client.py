@@ -1,12 +1,16 @@
 """The Redis client and its connection pool, created in the app's lifespan."""
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.connection import AbstractConnection
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from ..core.retry import retry
 from .config import CacheSettings
@@ -18,9 +22,36 @@ POOL_WAIT_SECONDS = 5.0
 HEALTH_CHECK_INTERVAL_SECONDS = 30
 
 
+class FailFastPool(BlockingConnectionPool):
+    """A pool that, once Redis could not be reached, fails at once for ``PAUSE_SECONDS``.
+
+    While Redis is away, every command of every request would try to connect again, with
+    the retry's backoff: a request that falls back to PostgreSQL would wait on each of its
+    Redis calls. Here one attempt a pause is made; the others fail at once, and Redis is
+    used again at most ``PAUSE_SECONDS`` after it is back.
+    """
+
+    PAUSE_SECONDS = 1.0
+    _unreachable_until = 0.0
+
+    async def get_connection(self, *args: object, **options: object) -> AbstractConnection:
+        if time.monotonic() < self._unreachable_until:
+            msg = "Redis could not be reached a moment ago; not trying again yet"
+            raise RedisConnectionError(msg)
+        try:
+            # redis-py leaves this method untyped.
+            connection: AbstractConnection = await super().get_connection(  # type: ignore[no-untyped-call]
+                *args, **options
+            )
+        except (RedisConnectionError, RedisTimeoutError):
+            self._unreachable_until = time.monotonic() + self.PAUSE_SECONDS
+            raise
+        return connection
+
+
 def create_redis(settings: CacheSettings) -> Redis:
     """A client over a pool of at most REDIS_POOL_SIZE connections; nothing connects yet."""
-    pool = BlockingConnectionPool.from_url(
+    pool = FailFastPool.from_url(
         settings.redis_url,
         max_connections=settings.redis_pool_size,
         timeout=POOL_WAIT_SECONDS,
