@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -22,6 +23,7 @@ import pytest
 from scripts.services import free_port
 
 START_SECONDS = 10
+RELOAD_SECONDS = 30
 LOCK = Path(__file__).resolve().parent.parent / ".cache" / "nginx-install.lock"
 
 
@@ -57,11 +59,14 @@ def _apt_install() -> str | None:
     return _installed()
 
 
-def _config(home: Path, port: int, upstreams: list[int]) -> str:
-    # max_fails=0: never set an instance aside. A refused connection moves the request to the
-    # next one at once, and an instance started again gets requests as soon as it listens
-    # (without it, nginx skips a failed instance for 10 s, and may find them all set aside).
-    servers = "\n".join(f"        server 127.0.0.1:{upstream} max_fails=0;" for upstream in upstreams)
+def _config(home: Path, port: int, upstreams: list[int], down: frozenset[int] = frozenset()) -> str:
+    # max_fails=0: never set an instance aside on its own; ``down`` takes one out of rotation.
+    # (Otherwise nginx skips an instance for 10 s after a refused connection, and may find
+    # them all set aside during a rolling restart.)
+    servers = "\n".join(
+        f"        server 127.0.0.1:{upstream} max_fails=0{' down' if upstream in down else ''};"
+        for upstream in upstreams
+    )
     temp = "\n".join(
         f"    {kind}_temp_path {home / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
@@ -79,10 +84,12 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         location / {{
+            # No upstream keepalive: a connection per request, so none that an instance closes
+            # while it stops is used again.
             proxy_pass http://app;
-            # A connection per request, as nginx does by default: one an instance closes while
-            # it stops is never reused for the next request.
             proxy_set_header Host $host;
+            # Buffer in memory only: the workers (nobody, when run as root) write no files.
+            proxy_max_temp_file_size 0;
             # A refused connection (an instance stopped) is tried on the next one; a write
             # that reached an instance is never sent twice (nginx's default).
             proxy_next_upstream error timeout;
@@ -93,16 +100,41 @@ http {{
 """
 
 
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except OSError:
+        return set()
+
+
 class Balancer:
     """nginx round robin over ``upstreams`` (ports on 127.0.0.1), while the ``with`` block runs."""
 
     def __init__(self, upstreams: list[int]) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.upstreams = upstreams
         self.home = Path(tempfile.mkdtemp(prefix="copier-backend-nginx-"))
         self.home.chmod(0o755)
         (self.home / "nginx.conf").write_text(_config(self.home, self.port, upstreams))
         self._process: subprocess.Popen[bytes] | None = None
+
+    def route_around(self, down: frozenset[int]) -> None:
+        """Send no new request to the upstreams ``down``, once every request in flight is done.
+
+        What a load balancer does before an instance is stopped in a rollout (Kubernetes:
+        the endpoint removed, then the preStop pause): nginx reloads its configuration, and
+        its old workers finish the requests they carry, then exit.
+        """
+        assert self._process is not None
+        (self.home / "nginx.conf").write_text(_config(self.home, self.port, self.upstreams, down))
+        old = _children(self._process.pid)
+        self._process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + RELOAD_SECONDS
+        while _children(self._process.pid) & old:
+            if time.monotonic() > deadline:
+                pytest.fail(f"nginx's old workers did not finish within {RELOAD_SECONDS} s")
+            time.sleep(0.05)
 
     def __enter__(self) -> Self:
         self._process = subprocess.Popen(

@@ -46,7 +46,9 @@ class Cluster:
     balancer: httpx.Client
     instances: list[httpx.Client]
     logs: list[Path]
-    restart: Callable[[int], None]  # stops an instance with SIGTERM, waits, starts it again
+    # Takes an instance out of nginx's rotation, stops it with SIGTERM, waits, starts it again,
+    # puts it back: one step of a rolling restart.
+    restart: Callable[[int], None]
     database_url: str
 
 
@@ -93,8 +95,10 @@ def serve_cluster(
                 return process
 
             def restart(index: int) -> None:
+                balancer.route_around(frozenset({ports[index]}))
                 _stop(processes[index])
                 processes[index] = start(index)
+                balancer.route_around(frozenset())
 
             clients.extend(
                 stack.enter_context(httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)) for port in ports

@@ -162,7 +162,10 @@ class LoadResult:
 
 def _load(base_url: str, token: str, stop: threading.Event, result: LoadResult) -> None:
     """Write a post, read it back, over and over, each request from a client of its own."""
-    with httpx.Client(base_url=base_url, timeout=10) as client:
+    # A connection per request, as from many clients: none is kept open to nginx while it
+    # reloads (a kept one that an old worker closes would fail on the client's side).
+    fresh = httpx.Limits(max_keepalive_connections=0)
+    with httpx.Client(base_url=base_url, timeout=10, limits=fresh) as client:
         while not stop.is_set():
             auth = {**random_client(), "Authorization": f"Bearer {token}"}
             try:

@@ -69,7 +69,10 @@ def outage(
 
 def _load(base_url: str, token: str, post: str, stop: threading.Event, load: Load) -> None:
     """Read the cached post, read a page, write a post, over and over, each from a client of its own."""
-    with httpx.Client(base_url=base_url, timeout=30) as client:
+    # A connection per request, as from many clients: none is kept open to nginx while it
+    # reloads (a kept one that an old worker closes would fail on the client's side).
+    fresh = httpx.Limits(max_keepalive_connections=0)
+    with httpx.Client(base_url=base_url, timeout=30, limits=fresh) as client:
         while not stop.is_set():
             auth = {**random_client(), "Authorization": f"Bearer {token}"}
             requests = {
