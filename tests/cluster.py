@@ -9,6 +9,7 @@ import itertools
 import os
 import secrets
 import subprocess
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -129,3 +130,18 @@ def sign_in(client: httpx.Client, account: dict[str, str], headers: dict[str, st
     answer = client.post("/api/v1/auth/token", json=account, headers=headers)
     assert answer.status_code == 200, answer.text
     return dict(answer.json())
+
+
+@contextmanager
+def running_load(clients: list[Callable[[threading.Event], None]]) -> Iterator[None]:
+    """Each client in a thread of its own, given an event to stop at, while the block runs."""
+    stop = threading.Event()
+    threads = [threading.Thread(target=client, args=(stop,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)

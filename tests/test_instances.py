@@ -9,6 +9,7 @@ on A, read on B" is certain rather than left to the balancer's order.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -25,6 +26,7 @@ from cluster import (
     client_ip,
     new_account,
     random_client,
+    running_load,
     serve_cluster,
     sign_in,
 )
@@ -184,21 +186,13 @@ def test_a_rolling_restart_through_nginx_fails_no_request(cluster: Cluster) -> N
     a = cluster.instances[0]
     headers = client_ip()
     token = sign_in(a, new_account(a, headers), headers)["access_token"]
-    stop, results = threading.Event(), [LoadResult() for _ in range(LOAD_CLIENTS)]
-    threads = [
-        threading.Thread(target=_load, args=(str(cluster.balancer.base_url), token, stop, result)) for result in results
-    ]
-    for thread in threads:
-        thread.start()
-    try:
+    results = [LoadResult() for _ in range(LOAD_CLIENTS)]
+    base_url = str(cluster.balancer.base_url)
+    with running_load([functools.partial(_load, base_url, token, result=result) for result in results]):
         for index in range(len(cluster.instances)):  # one after the other, as a rollout does
             time.sleep(LOAD_BETWEEN_SECONDS)
             cluster.restart(index)
         time.sleep(LOAD_BETWEEN_SECONDS)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
 
     statuses = [status for result in results for status in result.statuses]
     created = [post for result in results for post in result.created]

@@ -11,6 +11,7 @@ is the recovery time.
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import threading
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
-from cluster import Cluster, client_ip, new_account, random_client, serve_cluster, sign_in
+from cluster import Cluster, client_ip, new_account, random_client, running_load, serve_cluster, sign_in
 from conftest import FRAMEWORKS
 from pytest_copie.plugin import Copie
 
@@ -123,16 +124,9 @@ def test_redis_stopped_and_started_under_load_fails_no_request(outage: tuple[Clu
     assert post.status_code == 201, post.text
     seed = post.json()["id"]
     loads = [Load() for _ in range(LOAD_CLIENTS)]
-    stop = threading.Event()
-    threads = [
-        threading.Thread(
-            target=_load, args=(str(cluster.balancer.base_url), bearer["Authorization"][7:], seed, stop, load)
-        )
-        for load in loads
-    ]
-    for thread in threads:
-        thread.start()
-    try:
+    token = bearer["Authorization"].removeprefix("Bearer ")
+    base_url = str(cluster.balancer.base_url)
+    with running_load([functools.partial(_load, base_url, token, seed, load=load) for load in loads]):
         time.sleep(LOAD_BEFORE)
         stopped = time.monotonic()
         redis.stop()
@@ -141,10 +135,6 @@ def test_redis_stopped_and_started_under_load_fails_no_request(outage: tuple[Clu
         restarted = time.monotonic()
         recovery = _cache_hit_again(cluster.balancer, seed, bearer)
         time.sleep(LOAD_AFTER)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
 
     answers = [answer for load in loads for answer in load.answers]
     created = [post for load in loads for post in load.created]
