@@ -22,7 +22,7 @@ STYLES: tuple[Style, ...] = (
     Style("rest", "JSON over HTTP under /api/v1, described by /openapi.json"),
     Style("graphql", "POST /graphql from one schema, with per-request DataLoaders"),
     Style("grpc", "gRPC from one .proto", offered=False),
-    Style("websocket", "live post events over WebSocket", offered=False),
+    Style("websocket", "live post events over WebSocket at /ws/v1/events, across instances"),
 )
 # In this order Copier records the answer.
 NAMES: tuple[str, ...] = tuple(style.name for style in STYLES)

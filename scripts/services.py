@@ -201,9 +201,11 @@ class RedisServer:
                 "",
                 "--appendonly",
                 "no",
-                # One logical database per generated-project case (tests/test_generated_projects.py).
+                # One logical database per test that needs its own: 33 and up for the
+                # generated-project cases (tests/test_generated_projects.py), the ones below
+                # for the multi-instance and fault tests.
                 "--databases",
-                "32",
+                "64",
                 "--dir",
                 str(self.home),
                 "--logfile",

@@ -18,14 +18,25 @@ collect_ignore = [] if os.environ.get("CONTRACT_BASE_URL") else ["contract"]
 TASK_SUBSETS = allowed_subsets()
 FRAMEWORKS = ("fastapi", "express")
 FULL = TASK_SUBSETS[-1]
-WITH_GRAPHQL = ("rest", "graphql")
-# The renders that run code, per framework: every task subset with GraphQL beside REST,
-# and two REST-only ones (the full render and the smallest) for the render without it.
+ALL_STYLES = ("rest", "graphql", "websocket")
+# The renders the matrix checks (tests/test_render_matrix.py), per framework: every task
+# subset with every style, and two REST-only ones (the full render and the smallest).
 # New styles fold into these cases rather than multiplying them (CI time).
 RENDERS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    *((subset, WITH_GRAPHQL) for subset in TASK_SUBSETS),
+    *((subset, ALL_STYLES) for subset in TASK_SUBSETS),
     (FULL, ("rest",)),
     (("api",), ("rest",)),
+)
+# The renders whose own tests run and whose server the contract suite probes
+# (tests/test_generated_projects.py): every subset with every style, the full render with
+# REST alone, and WebSocket without GraphQL from the smallest render up to the full one.
+RUNS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    *((subset, ALL_STYLES) for subset in TASK_SUBSETS),
+    (FULL, ("rest",)),
+    *(
+        (subset, ("rest", "websocket"))
+        for subset in (("api",), ("api", "database"), ("api", "database", "auth", "cache"), FULL)
+    ),
 )
 
 

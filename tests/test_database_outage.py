@@ -40,7 +40,7 @@ LOAD_BEFORE, OUTAGE, LOAD_AFTER = 3.0, 5.0, 8.0
 # Every request ends within the service's time limit (plus the client's own overhead).
 REQUEST_TIMEOUT_SECONDS = 5
 RECOVERY_SECONDS = 5.0
-# Redis databases 1-24 belong to tests/test_generated_projects.py.
+# Redis databases 33 and up belong to tests/test_generated_projects.py.
 REDIS_DATABASE = {"fastapi": 30, "express": 31}
 PROBLEM = "application/problem+json"
 # The renders serve GraphQL too: a page with authors goes through the same storage.

@@ -20,17 +20,20 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
-from conftest import FULL, RENDERS, ROOT, WITH_GRAPHQL, render
+from conftest import ALL_STYLES, FULL, ROOT, RUNS, render
 from contract.graphql import SERVER_SETTINGS as GRAPHQL_SETTINGS
+from contract.websocket import GOING_AWAY, closed_with, open_events_socket
+from contract.websocket import SERVER_SETTINGS as WEBSOCKET_SETTINGS
 from pytest_copie.plugin import Copie
 from toolchains import UV, run
 
 from scripts.services import free_port
 
-# Every case is one of RENDERS (conftest.py) for one framework. The index picks the
+# Every case is one of RUNS (conftest.py) for one framework. The index picks the
 # case's own Redis database (scripts/services.py starts Redis with enough of them), so
-# rate-limit counters of parallel cases never meet.
-_RENDERS = [(framework, subset, styles) for framework in ("fastapi", "express") for subset, styles in RENDERS]
+# rate-limit counters of parallel cases never meet; the databases below are other tests'.
+FIRST_REDIS_DATABASE = 33
+_RENDERS = [(framework, subset, styles) for framework in ("fastapi", "express") for subset, styles in RUNS]
 CASES = [
     pytest.param(framework, subset, styles, index, id=f"{framework}-{'+'.join(subset)}-{'+'.join(styles)}")
     for index, (framework, subset, styles) in enumerate(_RENDERS)
@@ -84,6 +87,7 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -
 USERS_AND_POSTS = ["--ignore=tests/contract/test_users.py", "--ignore=tests/contract/test_posts.py"]
 AUTH = ["--ignore=tests/contract/test_auth.py"]
 GRAPHQL = ["--ignore=tests/contract/test_graphql.py", "--ignore=tests/contract/test_graphql_requests.py"]
+WEBSOCKET = ["--ignore=tests/contract/test_websocket.py"]
 
 
 # The one origin the booted servers allow (CORS_ORIGINS); the contract checks what it may read.
@@ -100,6 +104,8 @@ def run_contract_suite(base_url: str, tasks: tuple[str, ...], styles: tuple[str,
     skip = USERS_AND_POSTS if "auth" in tasks else AUTH
     if "graphql" not in styles:
         skip = [*skip, *GRAPHQL]
+    if "websocket" not in styles:
+        skip = [*skip, *WEBSOCKET]
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *skip, "tests/contract"]
     return run(command, cwd=ROOT, env=env)
 
@@ -196,6 +202,7 @@ def _boot_and_probe(
         "CORS_ORIGINS": CORS_ORIGIN,
         # The GraphQL limits the contract suite tests at and over.
         **(GRAPHQL_SETTINGS if "graphql" in styles else {}),
+        **(WEBSOCKET_SETTINGS if "websocket" in styles else {}),
     }
     # Logs go to a file: a pipe nobody reads could fill up and stall the server.
     with (
@@ -210,9 +217,15 @@ def _boot_and_probe(
             contract = run_contract_suite(base_url, tasks, styles)
             assert " passed" in contract
             # Once per framework: the full render with every style.
-            if tasks == FULL and styles == WITH_GRAPHQL:
+            if tasks == FULL and styles == ALL_STYLES:
                 print(run_schemathesis(base_url, tasks, log.parent))
-            process.send_signal(signal.SIGTERM)
+            if "websocket" in styles:
+                # SIGTERM closes each open socket with 1001 before the server stops.
+                with open_events_socket(base_url, tasks) as socket:
+                    process.send_signal(signal.SIGTERM)
+                    assert closed_with(socket) == GOING_AWAY
+            else:
+                process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=30) == 0, "SIGTERM must end the server cleanly"
         finally:
             if process.poll() is None:
@@ -236,7 +249,7 @@ def test_generated_project_passes_its_own_tests_and_serves(
     project = render(copie, framework=framework, tasks=list(tasks), api_styles=list(styles))
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "VIRTUAL_ENV"))}
     env["DATABASE_URL"] = database_url
-    env["REDIS_URL"] = _with_path(service_urls["REDIS_URL"], f"/{index + 1}")
+    env["REDIS_URL"] = _with_path(service_urls["REDIS_URL"], f"/{FIRST_REDIS_DATABASE + index}")
     # Run the project's own tests the way its CI workflow does: without the git-ignored .env.
     env_file = project / ".env"
     env_file.rename(tmp_path / "project.env")

@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import FULL, WITH_GRAPHQL, render
+from conftest import ALL_STYLES, FULL, render
 from graphql_operations import OPERATIONS, Server
 from pytest_copie.plugin import Copie
 from served import prepare, wait_ready
@@ -31,7 +31,7 @@ from toolchains import run
 from scripts.services import free_port
 
 SCHEMA_FILES = {"fastapi": "src/my_service/graphql/schema.graphql", "express": "src/graphql/schema.graphql"}
-# Redis databases 1-24 belong to the generated projects, 30-31 to the outage test.
+# Redis databases 33 and up belong to the generated projects, 30-31 to the outage test.
 REDIS_DATABASE = {"fastapi": 26, "express": 27}
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -42,7 +42,7 @@ ENGINE_CODES = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"}
 @pytest.mark.parametrize("tasks", [FULL, ("api",)], ids=["with-auth", "without-auth"])
 def test_both_trees_ship_the_same_schema_file(copie: Copie, tasks: tuple[str, ...]) -> None:
     files = {
-        framework: render(copie, framework=framework, tasks=list(tasks), api_styles=list(WITH_GRAPHQL))
+        framework: render(copie, framework=framework, tasks=list(tasks), api_styles=list(ALL_STYLES))
         / SCHEMA_FILES[framework]
         for framework in SCHEMA_FILES
     }
@@ -170,7 +170,7 @@ def test_both_servers_answer_the_same_operations_alike(
 ) -> None:
     answers = {}
     for framework in SCHEMA_FILES:
-        project = render(copie, framework=framework, tasks=list(FULL), api_styles=list(WITH_GRAPHQL))
+        project = render(copie, framework=framework, tasks=list(FULL), api_styles=list(ALL_STYLES))
         log = tmp_path / f"{framework}.log"
         try:
             answers[framework] = _answers(framework, project, databases[framework], service_urls["REDIS_URL"], log)

@@ -36,7 +36,7 @@ from pytest_copie.plugin import Copie
 LOG_WAIT_SECONDS = 5
 LOAD_CLIENTS = 4
 LOAD_BETWEEN_SECONDS = 2.0
-# Redis databases 1-24 belong to tests/test_generated_projects.py, 30-31 to the outage test;
+# Redis databases 33 and up belong to tests/test_generated_projects.py, 30-31 to the outage test;
 # here each test and framework has its own, since the tests may run at the same time.
 REDIS_DATABASES = {
     "test_two_instances_behind_nginx_share_limits_cache_and_revocation": {"fastapi": 25, "express": 26},

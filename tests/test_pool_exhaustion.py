@@ -26,9 +26,9 @@ POOL_SIZE = 2
 POOL_TIMEOUT_SECONDS = 1.0
 LOCK_SECONDS = 4
 CONCURRENT = 8
-# Redis databases 1-24 belong to tests/test_generated_projects.py, 25-28 to test_instances.py,
+# Redis databases 33 and up belong to tests/test_generated_projects.py, 25-28 to test_instances.py,
 # 30-31 to the PostgreSQL outage test.
-REDIS_DATABASE = {"fastapi": 29, "express": 29}
+REDIS_DATABASE = {"fastapi": 29, "express": 24}
 LOCK_POSTS = f"BEGIN; LOCK TABLE posts IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep({LOCK_SECONDS}); COMMIT;"
 LOCK_HELD = (
     "SELECT count(*) FROM pg_locks JOIN pg_class ON pg_locks.relation = pg_class.oid "
