@@ -25,16 +25,17 @@ def test_removing_a_task_or_a_style_removes_its_files(
         "0.2.0",
         framework=framework,
         tasks=["api", "database", "cache"],
-        api_styles=["rest", "graphql"],
+        api_styles=["rest", "graphql", "websocket"],
     )
     assert (project / package / "cache").is_dir()
     assert (project / package / "graphql" / "schema.graphql").is_file()
+    assert (project / package / "websocket" / "events.schema.json").is_file()
     update_to(project, "0.2.0", tasks=["api", "database"], api_styles=["rest"])
-    assert not (project / package / "cache").exists()
-    assert not (project / package / "graphql").exists()
+    for folder in ("cache", "graphql", "websocket"):
+        assert not (project / package / folder).exists(), folder
     # The one module that lists the folders no longer imports them.
     wiring = (project / package / ("tasks.py" if framework == "fastapi" else "wiring.ts")).read_text()
-    for folder in ("cache", "graphql"):
+    for folder in ("cache", "graphql", "websocket"):
         assert (f"from .{folder} import" if framework == "fastapi" else f"./{folder}/") not in wiring
     app_module = project / package / ("app.py" if framework == "fastapi" else "app.ts")
     assert "redis" not in app_module.read_text().lower()
@@ -45,6 +46,8 @@ def test_removing_a_task_or_a_style_removes_its_files(
         assert "REDIS_URL" not in text, shared
         assert "GRAPHQL_" not in text, shared
         assert "/graphql" not in text, shared
+        assert "WS_" not in text, shared
+        assert "/ws/v1" not in text, shared
     manifest = json.loads((project / "best_practices.json").read_text())
     assert {entry["task"] for entry in manifest} == {"api", "database"}
 
@@ -55,10 +58,12 @@ def test_adding_a_task_and_a_style_through_update_adds_their_folders_and_passes_
     releases: Path, tmp_path: Path, framework: str, service_urls: dict[str, str]
 ) -> None:
     project = render_at(releases, tmp_path / "project", "0.2.0", framework=framework, tasks=["api"])
-    update_to(project, "0.2.0", tasks=["api", "database"], api_styles=["rest", "graphql"])
+    update_to(project, "0.2.0", tasks=["api", "database"], api_styles=["rest", "graphql", "websocket"])
     package = project / ("src/my_service" if framework == "fastapi" else "src")
     assert (package / "graphql" / "schema.graphql").is_file()
+    assert (package / "websocket" / "events.schema.json").is_file()
     assert "GRAPHQL_MAX_DEPTH" in (project / ".env.example").read_text()
+    assert "WS_PING_SECONDS" in (project / ".env.example").read_text()
     if framework == "fastapi":
         assert (project / "src/my_service/database/engine.py").is_file()
         assert "open_database" in (project / "src/my_service/database/lifespan.py").read_text()
