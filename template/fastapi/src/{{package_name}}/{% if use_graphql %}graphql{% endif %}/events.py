@@ -1,11 +1,14 @@
 """Post events of a mutation: held until its step of the transaction has succeeded."""
 
 import uuid
-from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from ..posts.events import PostEvents
 from ..posts.repository import Post
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class HeldPostEvents:
