@@ -6,7 +6,7 @@ say goodbye first (close its WebSockets with a code of its own) adds a hook to
 ``app.state.before_shutdown``: each one runs before uvicorn's shutdown starts.
 """
 
-import contextlib
+import logging
 import socket
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -15,6 +15,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from ..settings import Settings
+
+logger = logging.getLogger(__name__)
 
 # Run at the start of a graceful shutdown, before connections are closed.
 ShutdownHook = Callable[[], Awaitable[None]]
@@ -29,9 +31,11 @@ class Server(uvicorn.Server):
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         for hook in self.hooks:
-            # One failing hook must not keep the server from shutting down.
-            with contextlib.suppress(Exception):
+            try:
                 await hook()
+            except Exception:
+                # A failing hook must not keep the server from shutting down.
+                logger.exception("shutdown hook failed")
         await super().shutdown(sockets)
 
 
