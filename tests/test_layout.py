@@ -1,4 +1,7 @@
-"""README "Layout": one vocabulary, each row a file (and name) that both renders hold."""
+"""README "Layout": one vocabulary, each row a file (and name) that both renders hold.
+
+The task column may name an API style: the file is then in the full render with every
+style, and in no render without the style."""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import FRAMEWORKS, ROOT, render
+from conftest import ALL_STYLES, FRAMEWORKS, ROOT, render
 from pytest_copie.plugin import Copie
 
+from extensions import styles
 from extensions.tasks import NAMES
 from hooks.definitions import names_in
 
@@ -50,8 +54,9 @@ def stem(framework: str, path: str) -> tuple[str, str]:
     return relative, camel_as_snake
 
 
-def test_the_table_lists_rows_of_every_task() -> None:
-    assert {task for task, _, _ in ROWS} == {*NAMES, API_ONLY}
+def test_the_table_lists_rows_of_every_task_and_style() -> None:
+    offered = {style for style in styles.OFFERED if style != styles.REQUIRED}
+    assert {task for task, _, _ in ROWS} == {*NAMES, *offered, API_ONLY}
 
 
 @pytest.mark.parametrize(("task", "fastapi", "express"), ROWS, ids=[row[1] for row in ROWS])
@@ -73,7 +78,7 @@ def holds(project: Path, path: str) -> str | None:
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_renders_hold_what_the_table_lists(copie: Copie, framework: str) -> None:
-    full = render(copie, framework=framework)
+    full = render(copie, framework=framework, api_styles=list(ALL_STYLES))
     lean = render(copie, framework=framework, tasks=["api"])
     problems = []
     for task, fastapi, express in ROWS:
