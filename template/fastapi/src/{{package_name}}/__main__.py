@@ -7,13 +7,14 @@ import sys
 from collections.abc import Sequence
 from types import FrameType
 
-import uvicorn
-
 from .app import create_app
 from .core.config import ConfigError, load_settings
 from .core.logging import configure_logging
+from .core.serving import server_for
 from .settings import Settings
 from .tasks import TASKS
+
+_STARTUP_FAILURE = 3
 
 
 def _stop(_signum: int, _frame: FrameType | None) -> None:
@@ -51,19 +52,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # process: frozen, it is left out of the cyclic collector's full scans while serving.
     gc.collect()
     gc.freeze()
-    # One process; on SIGTERM uvicorn stops accepting, lets in-flight requests finish
-    # for up to SHUTDOWN_TIMEOUT_SECONDS, then runs the lifespan exit, which closes the pools.
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-        lifespan="on",
-        timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
-    )
-    return 0
+    # One process; on SIGTERM the tasks' shutdown hooks run, then uvicorn stops accepting,
+    # lets in-flight requests finish for up to SHUTDOWN_TIMEOUT_SECONDS, then runs the
+    # lifespan exit, which closes the pools.
+    server = server_for(app, settings)
+    server.run()
+    # uvicorn's own status when the server could not start (the port taken, a failed start-up).
+    return 0 if server.started else _STARTUP_FAILURE
 
 
 if __name__ == "__main__":

@@ -46,5 +46,5 @@ class PostRepository(Protocol):
     async def update(self, post: Post) -> bool:
         """Store the new title, body and updated_at; False when the post is gone."""
 
-    async def delete(self, post_id: uuid.UUID) -> bool:
-        """Remove the post; False when there was no such post."""
+    async def delete(self, post_id: uuid.UUID) -> uuid.UUID | None:
+        """Remove the post; its author's id, or None when there was no such post."""

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Protocol
 
 from fastapi import BackgroundTasks, Depends, Request
+from starlette.requests import HTTPConnection
 
 from .repository import User
 
@@ -50,10 +51,10 @@ async def get_user_cache(request: Request, after_response: BackgroundTasks) -> U
 UserCacheDep = Annotated[UserCache, Depends(get_user_cache)]
 
 
-def caller_cache(request: Request) -> UserCache:
+def caller_cache(connection: HTTPConnection) -> UserCache:
     """The cache that reads the caller: a plain function, for code on every request.
 
     Reads only, so one for the whole app (``app.state.caller_cache``, set by the cache task).
     """
-    cache: UserCache = getattr(request.app.state, "caller_cache", NO_USER_CACHE)
+    cache: UserCache = getattr(connection.app.state, "caller_cache", NO_USER_CACHE)
     return cache

@@ -28,6 +28,8 @@ _REQUIRED_CLAIMS = ["sub", "role", "iat", "exp", "iss", "aud", "jti"]
 class AccessClaims:
     user_id: uuid.UUID
     role: str
+    # The ``exp`` claim, in seconds since the epoch: a long-lived connection ends there.
+    expires_at: int
 
 
 def _signing_key(settings: AuthSettings) -> str:
@@ -77,12 +79,17 @@ def read_access_token(
             issuer=settings.jwt_issuer,
             options={"require": _REQUIRED_CLAIMS},
         )
-        access = AccessClaims(user_id=uuid.UUID(str(claims["sub"])), role=str(claims["role"]))
+        # exp is required and PyJWT checked it is a number.
+        access = AccessClaims(
+            user_id=uuid.UUID(str(claims["sub"])),
+            role=str(claims["role"]),
+            expires_at=int(claims["exp"]),
+        )
     except (jwt.PyJWTError, ValueError):
         raise InvalidTokenError from None
-    # exp is required and PyJWT checked it is a number; a token with nbf is not remembered.
+    # A token with nbf is not remembered.
     if "nbf" not in claims:
-        verified.remember(token, access, int(claims["exp"]))
+        verified.remember(token, access, access.expires_at)
     return access
 
 

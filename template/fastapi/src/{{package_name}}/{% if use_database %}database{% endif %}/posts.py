@@ -111,8 +111,8 @@ class PostgresPostRepository:
         )
         return result.scalar_one_or_none() is not None
 
-    async def delete(self, post_id: uuid.UUID) -> bool:
+    async def delete(self, post_id: uuid.UUID) -> uuid.UUID | None:
         result = await self.session.execute(
-            delete(PostRow).where(PostRow.id == post_id).returning(PostRow.id)
+            delete(PostRow).where(PostRow.id == post_id).returning(PostRow.author_id)
         )
-        return result.scalar_one_or_none() is not None
+        return result.scalar_one_or_none()

@@ -1,0 +1,118 @@
+"""GET /ws/v1/events: the upgrade, and the loop of each socket.
+
+Each socket runs a reader (the client's messages, answered in order), a writer (the
+socket's queue: answers and events) and, with a token, a timer at its expiry; whichever
+ends the socket first sets its close code, and the socket is closed with it here.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+
+from fastapi import APIRouter, WebSocket
+from starlette.responses import Response
+
+from ..core.logging import RequestContext, request_context
+from ..core.middleware import incoming_request_id
+from . import messages
+from .connections import TOKEN_EXPIRED, UNSUPPORTED_DATA, Connection, Connections
+from .handshake import SUBPROTOCOL, Admitted, check, refusal, too_many
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PATH = "/ws/v1/events"
+# Client messages up to this size are read; a larger one closes the socket with 1009.
+MAX_MESSAGE_BYTES = 64 * 1024
+
+router = APIRouter()
+
+
+@router.get(EVENTS_PATH, include_in_schema=False)
+async def upgrade_required() -> Response:
+    """A plain HTTP request where a WebSocket upgrade was expected."""
+    detail = f"Connect with a WebSocket upgrade (subprotocol {SUBPROTOCOL})."
+    return refusal(426, detail, headers={"Upgrade": "websocket"})
+
+
+@router.websocket(EVENTS_PATH)
+async def events(websocket: WebSocket) -> None:
+    # The request id of the log lines: the client's when valid, as for REST requests.
+    context = RequestContext(incoming_request_id(websocket.scope) or str(uuid.uuid4()))
+    token = request_context.set(context)
+    try:
+        admitted = await check(websocket)
+        if isinstance(admitted, Response):
+            await websocket.send_denial_response(admitted)
+            return
+        connections: Connections = websocket.app.state.websocket_connections
+        with connections.reserve() as connection:
+            if connection is None:
+                await websocket.send_denial_response(too_many())
+                return
+            await _serve(websocket, connection, admitted)
+    finally:
+        request_context.reset(token)
+
+
+async def _serve(websocket: WebSocket, connection: Connection, admitted: Admitted) -> None:
+    await websocket.accept(subprotocol=SUBPROTOCOL)
+    user = {} if admitted.user_id is None else {"user_id": admitted.user_id}
+    logger.info("websocket opened", extra=user)
+    began = time.perf_counter()
+    tasks = [
+        asyncio.create_task(_read(websocket, connection)),
+        asyncio.create_task(_write(websocket, connection)),
+    ]
+    if admitted.expires_at is not None:
+        tasks.append(asyncio.create_task(_expire(connection, admitted.expires_at)))
+    try:
+        await connection.closing.wait()
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if not connection.peer_gone:
+            # The peer may be gone meanwhile: nothing more to tell it then.
+            with contextlib.suppress(Exception):
+                await websocket.close(connection.close_code, connection.close_reason)
+        duration_ms = round((time.perf_counter() - began) * 1000, 3)
+        extra = {"code": connection.close_code, "duration_ms": duration_ms, **user}
+        logger.info("websocket closed", extra=extra)
+
+
+async def _read(websocket: WebSocket, connection: Connection) -> None:
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            connection.lost(int(message.get("code", 1005)))
+            return
+        text = message.get("text")
+        if text is None:
+            connection.close(UNSUPPORTED_DATA, "events.v1 speaks JSON in text frames only.")
+            return
+        connection.send(_answer(connection, text))
+
+
+def _answer(connection: Connection, text: str) -> str:
+    request = messages.parse(text)
+    if isinstance(request, messages.Invalid):
+        return messages.error(request.detail)
+    if isinstance(request, messages.Subscribe):
+        connection.author_id = request.author_id
+        return messages.subscribed(request.author_id)
+    return messages.PONG
+
+
+async def _write(websocket: WebSocket, connection: Connection) -> None:
+    try:
+        while True:
+            await websocket.send_text(await connection.queue.get())
+    except Exception:  # noqa: BLE001  (whatever the server raises, the peer is gone)
+        connection.lost(1006)
+
+
+async def _expire(connection: Connection, expires_at: int) -> None:
+    await asyncio.sleep(max(0.0, expires_at - time.time()))
+    connection.close(TOKEN_EXPIRED, "The access token has expired.")
