@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./settings.js";
 import { createLogger } from "./core/logging.js";
-import { openDependencies } from "./wiring.js";
+import { attachTasks, beginShutdown, openDependencies } from "./wiring.js";
 
 const IDLE_REAP_INTERVAL_MS = 100;
 
@@ -33,6 +33,7 @@ async function main(config: Config, logger: Logger): Promise<void> {
   const requestTimeout = Math.ceil(config.requestTimeoutSeconds * 1000);
   const headersTimeout = Math.min(60_000, requestTimeout);
   const server = createServer({ requestTimeout, headersTimeout }, app);
+  attachTasks(server, dependencies.deps);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, resolve);
@@ -44,6 +45,9 @@ async function main(config: Config, logger: Logger): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
+    // First, while every connection is still open: a task closes what the server cannot
+    // (WebSocket connections) with its own goodbye.
+    beginShutdown(dependencies.deps);
     // Stop accepting, then let in-flight requests finish: a keep-alive
     // connection is closed as soon as it has no request in flight.
     const closed = new Promise<void>((resolve) => {

@@ -75,8 +75,8 @@ function toAppError(err: unknown): AppError | undefined {
 
 const INTERNAL_ERROR = new AppError("internal_error", 500, "An unexpected error occurred.");
 
-/** Write `error` as an RFC 9457 problem document. */
-export function sendProblem(res: Response, error: AppError): void {
+/** `error` as an RFC 9457 problem document. */
+export function problemOf(error: AppError): Problem {
   const problem: Problem = {
     type: error.type,
     title: error.title ?? titleFor(error.status),
@@ -84,6 +84,12 @@ export function sendProblem(res: Response, error: AppError): void {
     detail: error.message,
   };
   if (error.errors) problem.errors = error.errors;
+  return problem;
+}
+
+/** Write `error` as an RFC 9457 problem document. */
+export function sendProblem(res: Response, error: AppError): void {
+  const problem = problemOf(error);
   res.set(error.headers);
   res.status(error.status).type("application/problem+json").json(problem);
 }

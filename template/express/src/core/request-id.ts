@@ -1,6 +1,7 @@
 // Every response carries X-Request-ID: a well-formed incoming id is kept so a
 // request can be followed across services; anything else is replaced.
 import { randomUUID } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
 
 import type { RequestHandler } from "express";
 
@@ -17,10 +18,15 @@ declare global {
   }
 }
 
-export const requestId: RequestHandler = (req, res, next) => {
+/** The id a request goes by: its own X-Request-ID when well-formed, else a new one. */
+export function requestIdOf(headers: IncomingHttpHeaders): string {
   // Node's own header fields (lower-cased names): req.get would look the name up again.
-  const incoming = req.headers["x-request-id"];
-  const id = typeof incoming === "string" && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  const incoming = headers["x-request-id"];
+  return typeof incoming === "string" && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+export const requestId: RequestHandler = (req, res, next) => {
+  const id = requestIdOf(req.headers);
   res.locals.requestId = id;
   res.setHeader(REQUEST_ID_HEADER, id);
   next();

@@ -35,6 +35,6 @@ export interface PostRepository {
   listForAuthors(pages: readonly AuthorPageRequest[]): Promise<Post[][]>;
   /** Store the new title, body and updatedAt; false when the post is gone. */
   update(post: Post): Promise<boolean>;
-  /** Remove the post; false when there was no such post. */
-  delete(id: string): Promise<boolean>;
+  /** Remove the post; its author's id, or undefined when there was no such post. */
+  delete(id: string): Promise<{ authorId: string } | undefined>;
 }

@@ -1,10 +1,13 @@
 // Use cases of the posts feature; routes call these, storage sits behind the repositories.
+// Each change is told to `events` once the repository has stored it, never before:
+// a write that fails tells nothing.
 import { randomUUID } from "node:crypto";
 
 import { splitPage, type PageRequest } from "../core/pagination.js";
 import { now } from "../core/timestamps.js";
 import type { UserRepository } from "../users/users.repository.js";
 import { PostNotFoundError, UnknownAuthorError } from "./posts.errors.js";
+import type { PostEvents } from "./posts.events.js";
 import type { Post, PostRepository } from "./posts.repository.js";
 import type { PostCreate, PostUpdate } from "./posts.schemas.js";
 
@@ -14,6 +17,7 @@ export async function createPost(
   users: UserRepository,
   authorId: string,
   data: Pick<PostCreate, "title" | "body">,
+  events: PostEvents,
 ): Promise<Post> {
   const author = await users.get(authorId);
   if (!author) throw new UnknownAuthorError();
@@ -28,6 +32,7 @@ export async function createPost(
   };
   // The store checks the author again (a foreign key): it may be deleted meanwhile.
   await posts.add(post);
+  events.created(post);
   return post;
 }
 
@@ -46,7 +51,12 @@ export async function listPosts(
 }
 
 /** `updatedAt` moves only when something is given; `{}` returns the post unchanged. */
-export async function updatePost(posts: PostRepository, id: string, changes: PostUpdate): Promise<Post> {
+export async function updatePost(
+  posts: PostRepository,
+  id: string,
+  changes: PostUpdate,
+  events: PostEvents,
+): Promise<Post> {
   const post = await getPost(posts, id);
   if (changes.title === undefined && changes.body === undefined) return post;
   const updated: Post = {
@@ -56,9 +66,12 @@ export async function updatePost(posts: PostRepository, id: string, changes: Pos
     updatedAt: now(),
   };
   if (!(await posts.update(updated))) throw new PostNotFoundError();
+  events.updated(updated);
   return updated;
 }
 
-export async function deletePost(posts: PostRepository, id: string): Promise<void> {
-  if (!(await posts.delete(id))) throw new PostNotFoundError();
+export async function deletePost(posts: PostRepository, id: string, events: PostEvents): Promise<void> {
+  const removed = await posts.delete(id);
+  if (!removed) throw new PostNotFoundError();
+  events.deleted(id, removed.authorId);
 }

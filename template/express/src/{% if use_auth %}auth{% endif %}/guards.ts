@@ -9,7 +9,7 @@ import { parseRequest } from "../core/validation.js";
 import type { PostRepository } from "../posts/posts.repository.js";
 import { PostNotFoundError } from "../posts/posts.errors.js";
 import { PostPath } from "../posts/posts.schemas.js";
-import { userCache } from "../users/users.cache.js";
+import { userCache, type UserCache } from "../users/users.cache.js";
 import { UserNotFoundError } from "../users/users.errors.js";
 import type { User } from "../users/users.repository.js";
 import { UserPath } from "../users/users.schemas.js";
@@ -28,16 +28,26 @@ export function caller(res: Response): User {
   return user;
 }
 
+/** The token of an `Authorization: Bearer <token>` header; undefined for anything else. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return BEARER.exec(authorization ?? "")?.[1];
+}
+
+/** The account a token speaks for; 401 for a missing, invalid or expired token, or a deleted account. */
+export async function accountOf(auth: AuthServices, token: string | undefined, users: UserCache): Promise<User> {
+  if (!token) throw new NotAuthenticatedError();
+  const claims = await readAccessToken(auth.keys, token);
+  // The role comes from the database (or its cache, dropped whenever the record
+  // changes), not the token: a demotion applies at once.
+  const user = await users.read(claims.userId, () => getAccount(auth.db, claims.userId));
+  if (!user) throw new InvalidTokenError();
+  return user;
+}
+
 /** 401 for a missing, invalid or expired token, or a deleted account. */
 export function authenticate(auth: AuthServices): RequestHandler {
   return async (req, res, next) => {
-    const token = BEARER.exec(req.get("authorization") ?? "")?.[1];
-    if (!token) throw new NotAuthenticatedError();
-    const claims = await readAccessToken(auth.keys, token);
-    // The role comes from the database (or its cache, dropped whenever the record
-    // changes), not the token: a demotion applies at once.
-    const user = await userCache(res).read(claims.userId, () => getAccount(auth.db, claims.userId));
-    if (!user) throw new InvalidTokenError();
+    const user = await accountOf(auth, bearerToken(req.get("authorization")), userCache(res));
     res.locals.caller = user;
     res.locals.userId = user.id;
     next();

@@ -172,8 +172,8 @@ export class PostgresPostRepository implements PostRepository {
     return result.numUpdatedRows > 0n;
   }
 
-  async delete(id: string): Promise<boolean> {
-    const result = await this.db.deleteFrom("posts").where("id", "=", id).executeTakeFirst();
-    return result.numDeletedRows > 0n;
+  async delete(id: string): Promise<{ authorId: string } | undefined> {
+    const row = await this.db.deleteFrom("posts").where("id", "=", id).returning("author_id").executeTakeFirst();
+    return row && { authorId: row.author_id };
   }
 }
