@@ -44,8 +44,9 @@ class Render:
         return "cache" if self.cached else "no cache"
 
 
-def render(framework: str, *, cached: bool, destination: Path) -> Render:
-    """The working tree (uncommitted edits included) with every task, or every task but cache; GraphQL beside REST."""
+def render(framework: str, *, cached: bool, destination: Path, styles: list[str] | None = None) -> Render:
+    """The working tree (uncommitted edits included) with every task, or every task but cache;
+    ``styles`` beside REST (GraphQL unless given)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # DirtyLocalWarning: rendering uncommitted edits is the point.
         run_copy(
@@ -54,7 +55,7 @@ def render(framework: str, *, cached: bool, destination: Path) -> Render:
             data={
                 "framework": framework,
                 "tasks": ALL_TASKS if cached else WITHOUT_CACHE,
-                "api_styles": ["rest", "graphql"],
+                "api_styles": ["rest", "graphql"] if styles is None else styles,
             },
             defaults=True,
             unsafe=True,
