@@ -1,5 +1,5 @@
 """Several instances of one render behind nginx, for the tests of what they share and how
-they fail: each framework's full render (REST and WebSocket), migrated once, served by
+they fail: each framework's full render (REST, or the styles given), migrated once, served by
 processes on ports of their own, nginx (tests/balancer.py) in front, round robin.
 """
 
@@ -62,10 +62,11 @@ def serve_cluster(
     redis_url: str,
     out: Path,
     settings: dict[str, str] | None = None,
+    styles: tuple[str, ...] = ("rest",),
 ) -> Iterator[Cluster]:
     """Two instances of the full render on a fresh database and ``redis_url`` (emptied), behind
     nginx; ``settings`` are more environment variables for the instances."""
-    project = render(copie, framework=framework, tasks=list(FULL), api_styles=["rest", "websocket"])
+    project = render(copie, framework=framework, tasks=list(FULL), api_styles=list(styles))
     database = f"cb_instances_{framework}_{uuid.uuid4().hex[:8]}"
     run(["psql", admin_url, "-q", "-c", f'CREATE DATABASE "{database}"'], cwd=project)
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "VIRTUAL_ENV"))}

@@ -37,6 +37,7 @@ def cluster(
         admin_url=service_urls["DATABASE_URL"],
         redis_url=service_urls["REDIS_URL"].rsplit("/", 1)[0] + f"/{REDIS_DATABASE[framework]}",
         out=tmp_path_factory.mktemp(f"websocket-{framework}"),
+        styles=("rest", "websocket"),
     ) as running:
         yield running
 
