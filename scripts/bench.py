@@ -205,7 +205,7 @@ def bench_framework(session: Session, framework: str) -> FrameworkResult:
     return result
 
 
-def _start_services(services: Services) -> dict[str, str]:
+def start_services(services: Services) -> dict[str, str]:
     urls = {name: os.environ[name] for name in ("DATABASE_URL", "REDIS_URL") if os.environ.get(name)}
     try:
         if "DATABASE_URL" not in urls:
@@ -259,7 +259,7 @@ def run(arguments: argparse.Namespace) -> list[FrameworkResult]:
     with ExitStack() as exits:
         services = Services()
         exits.callback(services.stop)
-        urls = _start_services(services)
+        urls = start_services(services)
         workdir = Path(tempfile.mkdtemp(prefix="copier-backend-bench-"))
         exits.callback(shutil.rmtree, workdir, ignore_errors=True)
         session = Session(load, urls, ports, workdir, exits)

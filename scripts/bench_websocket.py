@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.bench import SERVER_SETTINGS, _start_services
+from scripts.bench import SERVER_SETTINGS, start_services
 from scripts.benchmark.errors import BenchError
 from scripts.benchmark.processes import Ports, start_server
 from scripts.benchmark.projects import (
@@ -136,7 +136,7 @@ def main(argv: list[str]) -> int:
         with ExitStack() as exits:
             services = Services()
             exits.callback(services.stop)
-            urls = _start_services(services)
+            urls = start_services(services)
             workdir = Path(tempfile.mkdtemp(prefix="copier-backend-bench-ws-"))
             exits.callback(shutil.rmtree, workdir, ignore_errors=True)
             results = {framework: bench_framework(framework, arguments, urls, workdir) for framework in frameworks}
