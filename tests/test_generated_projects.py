@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -22,6 +23,7 @@ import httpx
 import pytest
 from conftest import ALL_STYLES, FULL, ROOT, RUNS, render
 from contract.graphql import SERVER_SETTINGS as GRAPHQL_SETTINGS
+from contract.subscriptions import open_subscription
 from contract.websocket import GOING_AWAY, closed_with, open_events_socket
 from contract.websocket import SERVER_SETTINGS as WEBSOCKET_SETTINGS
 from pytest_copie.plugin import Copie
@@ -88,6 +90,7 @@ USERS_AND_POSTS = ["--ignore=tests/contract/test_users.py", "--ignore=tests/cont
 AUTH = ["--ignore=tests/contract/test_auth.py"]
 GRAPHQL = ["--ignore=tests/contract/test_graphql.py", "--ignore=tests/contract/test_graphql_requests.py"]
 WEBSOCKET = ["--ignore=tests/contract/test_websocket.py"]
+SUBSCRIPTIONS = ["--ignore=tests/contract/test_graphql_subscriptions.py"]
 
 
 # The one origin the booted servers allow (CORS_ORIGINS); the contract checks what it may read.
@@ -106,6 +109,8 @@ def run_contract_suite(base_url: str, tasks: tuple[str, ...], styles: tuple[str,
         skip = [*skip, *GRAPHQL]
     if "websocket" not in styles:
         skip = [*skip, *WEBSOCKET]
+    if not {"graphql", "websocket"} <= set(styles):
+        skip = [*skip, *SUBSCRIPTIONS]
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *skip, "tests/contract"]
     return run(command, cwd=ROOT, env=env)
 
@@ -221,9 +226,12 @@ def _boot_and_probe(
                 print(run_schemathesis(base_url, tasks, log.parent))
             if "websocket" in styles:
                 # SIGTERM closes each open socket with 1001 before the server stops.
-                with open_events_socket(base_url, tasks) as socket:
+                with ExitStack() as sockets:
+                    opened = [sockets.enter_context(open_events_socket(base_url, tasks))]
+                    if "graphql" in styles:
+                        opened.append(sockets.enter_context(open_subscription(base_url, tasks)))
                     process.send_signal(signal.SIGTERM)
-                    assert closed_with(socket) == GOING_AWAY
+                    assert [closed_with(socket) for socket in opened] == [GOING_AWAY] * len(opened)
             else:
                 process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=30) == 0, "SIGTERM must end the server cleanly"
