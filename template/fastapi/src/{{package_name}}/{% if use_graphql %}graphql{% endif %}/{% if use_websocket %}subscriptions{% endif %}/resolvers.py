@@ -1,0 +1,42 @@
+"""Subscription.postEvents: each subscription's feed, from the bus, as PostEvents."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from ariadne import SubscriptionType
+from graphql import GraphQLResolveInfo
+
+from ..inputs import id_of
+from .feeds import Feed, Json, SubscriptionSocket
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionContext:
+    """The context of one subscription: its socket, and its operation id there."""
+
+    socket: SubscriptionSocket
+    operation_id: str
+
+
+subscription_type = SubscriptionType()
+
+
+@subscription_type.source("postEvents")
+async def post_events(
+    _root: object, info: GraphQLResolveInfo[SubscriptionContext], author_id: str | None = None
+) -> AsyncIterator[Json]:
+    """The feed opens as the subscribe message is handled, not at the first read: no
+    change committed after it is missed. A bad ``authorId`` fails the subscribe first."""
+    author = None if author_id is None else id_of(author_id, "authorId")
+    context = info.context
+    return _events(context.socket.open_feed(context.operation_id, author))
+
+
+async def _events(feed: Feed) -> AsyncIterator[Json]:
+    while True:
+        yield await feed.get()
+
+
+@subscription_type.field("postEvents")
+def resolve_post_events(event: Json, _info: object) -> Json:
+    return event
