@@ -7,11 +7,13 @@ others go on, and memory stays bounded whatever the clients do.
 
 import asyncio
 import contextlib
-import uuid
 from collections.abc import Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .bus import BusEvent
+
+if TYPE_CHECKING:
+    import uuid
 
 # Close codes (RFC 6455 section 7.4, and the 4000s the application's own).
 GOING_AWAY = 1001

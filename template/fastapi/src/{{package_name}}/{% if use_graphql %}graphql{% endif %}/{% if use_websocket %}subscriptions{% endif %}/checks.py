@@ -1,5 +1,7 @@
-"""The checks of a subscribe message before anything subscribes: the first that fails is
-its ``error`` message, as POST /graphql would answer the same document and variables.
+"""The checks of a subscribe message, made before anything subscribes.
+
+The first that fails is its ``error`` message, with the codes POST /graphql would give
+the same document and variables.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -55,18 +57,9 @@ def checked(
     """The document, valid and a subscription whose variables fit; else the errors."""
     if open_subscriptions >= MAX_SUBSCRIPTIONS:
         return _bad_request(f"At most {MAX_SUBSCRIPTIONS} subscriptions per socket.")
-    formatter = ErrorFormatter()
-    try:
-        document = parse(payload["query"])
-    except GraphQLError as error:
-        return [formatter(error)]
-    docs = settings.docs_enabled
-    limits = limit_rules(settings, introspection=docs)(None, document, payload)
-    errors = validate(
-        schema, document, [*specified_rules, *limits], hide_suggestions=not docs
-    )
-    if errors:
-        return [formatter(error) for error in errors]
+    document = _valid_document(schema, settings, payload)
+    if isinstance(document, list):
+        return document
     operation = get_operation_ast(document, payload.get("operationName"))
     if operation is None:
         return _bad_request("operationName must name one operation of the document.")
@@ -76,5 +69,21 @@ def checked(
         schema, operation.variable_definitions, payload.get("variables") or {}
     )
     if isinstance(coerced, list):
+        formatter = ErrorFormatter()
         return [formatter(error) | {"extensions": {"code": BAD_USER_INPUT}} for error in coerced]
     return document
+
+
+def _valid_document(
+    schema: GraphQLSchema, settings: "Settings", payload: dict[str, Any]
+) -> DocumentNode | Errors:
+    """The document parsed and validated, under the limits POST /graphql applies."""
+    formatter = ErrorFormatter()
+    try:
+        document = parse(payload["query"])
+    except GraphQLError as error:
+        return [formatter(error)]
+    docs = settings.docs_enabled
+    limits = limit_rules(settings, introspection=docs)(None, document, payload)
+    errors = validate(schema, document, [*specified_rules, *limits], hide_suggestions=not docs)
+    return [formatter(error) for error in errors] if errors else document

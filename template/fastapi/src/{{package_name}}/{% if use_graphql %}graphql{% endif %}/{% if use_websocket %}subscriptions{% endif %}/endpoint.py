@@ -6,16 +6,19 @@ share); the token, if any, comes later, in ``connection_init``.
 """
 
 import uuid
+from typing import TYPE_CHECKING
 
 from starlette.types import Receive, Scope, Send
 
 from ...core.logging import RequestContext, request_context
 from ...core.middleware import incoming_request_id
-from ...websocket.connections import Connections
 from ...websocket.endpoint import serve_socket
 from ...websocket.handshake import first_refusal, too_many
 from .feeds import SubscriptionSocket
 from .handler import SUBPROTOCOL, SubscriptionsHandler, SubscriptionWebSocket
+
+if TYPE_CHECKING:
+    from ...websocket.connections import Connections
 
 
 class SubscriptionsEndpoint:

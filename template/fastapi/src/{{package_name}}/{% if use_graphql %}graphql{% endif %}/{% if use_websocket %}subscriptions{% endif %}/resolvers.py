@@ -25,8 +25,11 @@ subscription_type = SubscriptionType()
 async def post_events(
     _root: object, info: GraphQLResolveInfo[SubscriptionContext], author_id: str | None = None
 ) -> AsyncIterator[Json]:
-    """The feed opens as the subscribe message is handled, not at the first read: no
-    change committed after it is missed. A bad ``authorId`` fails the subscribe first."""
+    """The subscription's events, from the moment its subscribe message is handled.
+
+    The feed opens here, not at the first read: no change committed after the subscribe
+    is missed. A bad ``authorId`` fails the subscribe before it opens.
+    """
     author = None if author_id is None else id_of(author_id, "authorId")
     context = info.context
     return _events(context.socket.open_feed(context.operation_id, author))
