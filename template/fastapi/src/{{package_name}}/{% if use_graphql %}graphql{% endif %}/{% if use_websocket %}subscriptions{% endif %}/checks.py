@@ -66,7 +66,7 @@ def checked(
     if operation.operation is not OperationType.SUBSCRIPTION:
         return _bad_request(ONLY_SUBSCRIPTIONS)
     coerced = get_variable_values(
-        schema, operation.variable_definitions, payload.get("variables") or {}
+        schema, operation.variable_definitions or (), payload.get("variables") or {}
     )
     if isinstance(coerced, list):
         formatter = ErrorFormatter()

@@ -1,6 +1,6 @@
 """Subscription.postEvents: each subscription's feed, from the bus, as PostEvents."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 from ariadne import SubscriptionType
@@ -22,9 +22,9 @@ subscription_type = SubscriptionType()
 
 
 @subscription_type.source("postEvents")
-async def post_events(
+def post_events(
     _root: object, info: GraphQLResolveInfo[SubscriptionContext], author_id: str | None = None
-) -> AsyncIterator[Json]:
+) -> AsyncGenerator[Json, None]:
     """The subscription's events, from the moment its subscribe message is handled.
 
     The feed opens here, not at the first read: no change committed after the subscribe
@@ -35,7 +35,7 @@ async def post_events(
     return _events(context.socket.open_feed(context.operation_id, author))
 
 
-async def _events(feed: Feed) -> AsyncIterator[Json]:
+async def _events(feed: Feed) -> AsyncGenerator[Json, None]:
     while True:
         yield await feed.get()
 
