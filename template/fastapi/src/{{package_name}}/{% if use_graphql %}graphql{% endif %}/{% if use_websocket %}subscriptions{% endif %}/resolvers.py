@@ -41,5 +41,6 @@ async def _events(feed: Feed) -> AsyncGenerator[Json, None]:
 
 
 @subscription_type.field("postEvents")
-def resolve_post_events(event: Json, _info: object) -> Json:
+def resolve_post_events(event: Json, _info: object, **_arguments: object) -> Json:
+    """Each event as the feed made it (``authorId`` chose the feed)."""
     return event
