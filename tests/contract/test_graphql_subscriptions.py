@@ -243,3 +243,10 @@ def test_graphql_sockets_count_in_ws_max_connections(base_url: str, caller: Call
         except InvalidStatus:
             assert time.monotonic() < deadline, "no place came free after every socket closed"
             time.sleep(0.1)
+
+
+def test_a_subscription_over_post_is_refused_with_400(caller: Caller) -> None:
+    answer = caller.graphql(POST_EVENTS)
+    assert answer.status_code == 400, answer.text
+    assert [error["extensions"]["code"] for error in answer.json()["errors"]] == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "WebSocket" in answer.json()["errors"][0]["message"]
