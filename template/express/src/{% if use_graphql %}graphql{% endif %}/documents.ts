@@ -39,6 +39,8 @@ export function documentCheck({ schema, limits, docs }: DocumentOptions): Docume
     const invalid = validate(schema, document, [...staticRules, limitsRule(limits, operationName)]);
     if (invalid.length === 0) return { document };
     const errors = invalid.map((error) => requestError(error, "GRAPHQL_VALIDATION_FAILED"));
-    return { errors: docs ? errors : errors.map((error) => ({ ...error, message: withoutSuggestions(error.message) })) };
+    return {
+      errors: docs ? errors : errors.map((error) => ({ ...error, message: withoutSuggestions(error.message) })),
+    };
   };
 }

@@ -45,11 +45,16 @@ const refusal = (message: string, code: string): { errors: ErrorBody[] } => ({
 });
 
 /** The one root field of a subscription, wherever its fragments put it. */
-function rootField(set: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): FieldNode | undefined {
+function rootField(
+  set: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): FieldNode | undefined {
   for (const selection of set.selections) {
     if (selection.kind === Kind.FIELD) return selection;
     const inner =
-      selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet : fragments.get(selection.name.value)?.selectionSet;
+      selection.kind === Kind.INLINE_FRAGMENT
+        ? selection.selectionSet
+        : fragments.get(selection.name.value)?.selectionSet;
     const found = inner && rootField(inner, fragments);
     if (found) return found;
   }
@@ -69,7 +74,9 @@ export function subscriptionCheck(options: DocumentOptions): SubscriptionCheck {
 
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
     if (coerced.errors) {
-      return { errors: coerced.errors.map((error) => ({ message: error.message, extensions: { code: "BAD_USER_INPUT" } })) };
+      return {
+        errors: coerced.errors.map((error) => ({ message: error.message, extensions: { code: "BAD_USER_INPUT" } })),
+      };
     }
     return readAuthor(schema, document, operation.selectionSet, coerced.coerced);
   };

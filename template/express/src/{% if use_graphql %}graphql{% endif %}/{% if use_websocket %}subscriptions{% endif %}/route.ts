@@ -113,13 +113,22 @@ export function subscriptionsRoute(options: SubscriptionOptions): UpgradeRoute {
             closeOnce(socket, TRY_AGAIN_LATER, "Too slow: events were dropped");
           }),
       };
-      return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+      return {
+        schema,
+        document: checked.document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+        contextValue,
+      };
     },
     onError: (ctx, _id, _payload, errors) =>
       errors.map((error) => {
         const body = bodies.get(error);
         if (body) return body;
-        logger.error({ err: error.originalError ?? error, request_id: ctx.extra.who.request_id }, "subscription failed");
+        logger.error(
+          { err: error.originalError ?? error, request_id: ctx.extra.who.request_id },
+          "subscription failed",
+        );
         return { message: INTERNAL_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR" } };
       }),
   });
@@ -143,7 +152,10 @@ export function subscriptionsRoute(options: SubscriptionOptions): UpgradeRoute {
         send: (data) =>
           new Promise<void>((resolve) => {
             if (socket.readyState !== WebSocket.OPEN) resolve();
-            else socket.send(data, () => resolve());
+            else
+              socket.send(data, () => {
+                resolve();
+              });
           }),
         close: (code, reason) => {
           closeOnce(socket, code ?? CloseCode.BadRequest, reason ?? "");
