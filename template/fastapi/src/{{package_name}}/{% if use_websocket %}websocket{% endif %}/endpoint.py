@@ -10,6 +10,8 @@ import contextlib
 import logging
 import time
 import uuid
+from collections.abc import Coroutine
+from typing import Any
 
 from fastapi import APIRouter, WebSocket
 from starlette.responses import Response
@@ -17,7 +19,7 @@ from starlette.responses import Response
 from ..core.logging import RequestContext, request_context
 from ..core.middleware import incoming_request_id
 from . import messages
-from .connections import TOKEN_EXPIRED, UNSUPPORTED_DATA, Connection, Connections
+from .connections import TOKEN_EXPIRED, UNSUPPORTED_DATA, Connection, Connections, Socket
 from .handshake import SUBPROTOCOL, Admitted, check, refusal, too_many
 
 logger = logging.getLogger(__name__)
@@ -47,7 +49,7 @@ async def events(websocket: WebSocket) -> None:
             await websocket.send_denial_response(admitted)
             return
         connections: Connections = websocket.app.state.websocket_connections
-        with connections.reserve() as connection:
+        with connections.reserve(Connection(connections.queue_size)) as connection:
             if connection is None:
                 await websocket.send_denial_response(too_many())
                 return
@@ -57,29 +59,47 @@ async def events(websocket: WebSocket) -> None:
 
 
 async def _serve(websocket: WebSocket, connection: Connection, admitted: Admitted) -> None:
-    await websocket.accept(subprotocol=SUBPROTOCOL)
-    user = {} if admitted.user_id is None else {"user_id": admitted.user_id}
-    logger.info("websocket opened", extra=user)
-    began = time.perf_counter()
-    tasks = [
-        asyncio.create_task(_read(websocket, connection)),
-        asyncio.create_task(_write(websocket, connection)),
-    ]
+    workers = [_read(websocket, connection), _write(websocket, connection)]
     if admitted.expires_at is not None:
-        tasks.append(asyncio.create_task(_expire(connection, admitted.expires_at)))
+        workers.append(expire(connection, admitted.expires_at))
+    await serve_socket(websocket, connection, SUBPROTOCOL, workers)
+
+
+async def serve_socket(
+    websocket: WebSocket,
+    socket: Socket,
+    subprotocol: str,
+    workers: list[Coroutine[Any, Any, None]],
+) -> None:
+    """Accept, run the socket's workers until one of them (or a shutdown) ends it, close.
+
+    The socket is closed here only, with the code whatever ended it chose.
+    """
+    await websocket.accept(subprotocol=subprotocol)
+    context = request_context.get()
+    logger.info("websocket opened", extra=_user(context))
+    began = time.perf_counter()
+    tasks = [asyncio.create_task(worker) for worker in workers]
     try:
-        await connection.closing.wait()
+        await socket.closing.wait()
     finally:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        if not connection.peer_gone:
-            # The peer may be gone meanwhile: nothing more to tell it then.
+        if not socket.peer_gone:
+            # The peer may be gone meanwhile: nothing more to tell it then. (The class's
+            # own close: a subclass may route its close calls to ``socket.close``.)
             with contextlib.suppress(Exception):
-                await websocket.close(connection.close_code, connection.close_reason)
+                await WebSocket.close(websocket, socket.close_code, socket.close_reason)
         duration_ms = round((time.perf_counter() - began) * 1000, 3)
-        extra = {"code": connection.close_code, "duration_ms": duration_ms, **user}
+        extra = {"code": socket.close_code, "duration_ms": duration_ms, **_user(context)}
         logger.info("websocket closed", extra=extra)
+
+
+def _user(context: RequestContext | None) -> dict[str, str]:
+    """The caller's id for a log line, once known."""
+    user_id = None if context is None else context.user_id
+    return {} if user_id is None else {"user_id": user_id}
 
 
 async def _read(websocket: WebSocket, connection: Connection) -> None:
@@ -113,6 +133,7 @@ async def _write(websocket: WebSocket, connection: Connection) -> None:
         connection.lost(1006)
 
 
-async def _expire(connection: Connection, expires_at: int) -> None:
+async def expire(socket: Socket, expires_at: int) -> None:
+    """Close ``socket`` with 4401 when its access token expires (``exp``, epoch seconds)."""
     await asyncio.sleep(max(0.0, expires_at - time.time()))
-    connection.close(TOKEN_EXPIRED, "The access token has expired.")
+    socket.close(TOKEN_EXPIRED, "The access token has expired.")
