@@ -86,6 +86,7 @@ export function subscriptionsRoute(options: SubscriptionOptions): UpgradeRoute {
 
   const server = makeServer<Record<string, unknown>, SocketState>({
     connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
+    // The engine copy the schema was built with, whichever copy the library would load.
     subscribe: (args: ExecutionArgs) => subscribe(args),
     onConnect: async (ctx) => {
       const state = ctx.extra;
