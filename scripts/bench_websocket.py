@@ -1,8 +1,8 @@
 """Live post events under load (README "Benchmarks"): many sockets on one server process.
 
 For each framework: renders the working tree with every task and the websocket style,
-installs it from the shared toolchain, serves it as in production (one process, logs on)
-on throwaway PostgreSQL and Redis, then for each client count opens that many sockets,
+installs it from the shared toolchain, and on throwaway PostgreSQL and Redis, for each
+client count: serves it as in production (a new process, logs on), opens that many sockets,
 posts once per interval for a few seconds and reports: the server's memory per socket,
 the latency from an event's ``occurred_at`` to its receipt (p50/p99, over a sample of
 sockets), and the events lost on sockets the server kept open. The clients run in this
@@ -97,33 +97,37 @@ def bench_framework(
         exits.callback(drop_database, admin_url, database)
         env = stack.environment(project, env)
         stack.migrate(project, env)
-        port = Ports().take()
-        env |= {"HOST": "127.0.0.1", "PORT": str(port)}
-        app = start_server(
-            framework,
-            stack.serve_command(project),
-            cwd=project.path,
-            env=env,
-            port=port,
-            ready_path="/health/ready",
-            log=workdir / f"{framework}.log",
-        )
-        exits.callback(app.stop)
-        token = seed(app.url).token
         runs = []
+        token = None
         for clients in arguments.clients:
-            shape = f"a post every {arguments.interval_ms:g} ms for {arguments.seconds:g} s"
-            print(f"  {clients} sockets, {shape}", flush=True)
-            runs.append(
-                asyncio.run(
-                    run_sockets(
-                        app.url,
-                        token,
-                        app.process.pid,
-                        Shape(clients, arguments.seconds, arguments.interval_ms / 1000, arguments.sample),
+            # A fresh server process per count: what the sockets of one count take is not
+            # hidden in the heap an earlier count grew and then freed.
+            port = Ports().take()
+            app = start_server(
+                framework,
+                stack.serve_command(project),
+                cwd=project.path,
+                env=env | {"HOST": "127.0.0.1", "PORT": str(port)},
+                port=port,
+                ready_path="/health/ready",
+                log=workdir / f"{framework}-{clients}.log",
+            )
+            try:
+                token = token or seed(app.url).token
+                shape = f"a post every {arguments.interval_ms:g} ms for {arguments.seconds:g} s"
+                print(f"  {clients} sockets, {shape}", flush=True)
+                runs.append(
+                    asyncio.run(
+                        run_sockets(
+                            app.url,
+                            token,
+                            app.process.pid,
+                            Shape(clients, arguments.seconds, arguments.interval_ms / 1000, arguments.sample),
+                        )
                     )
                 )
-            )
+            finally:
+                app.stop()
         return runs
 
 

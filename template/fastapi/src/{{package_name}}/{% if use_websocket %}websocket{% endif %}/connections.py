@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 # Close codes (RFC 6455 section 7.4, and the 4000s the application's own).
 GOING_AWAY = 1001
 UNSUPPORTED_DATA = 1003
+INTERNAL_ERROR = 1011
 TRY_AGAIN_LATER = 1013
 TOKEN_EXPIRED = 4401
 # The peer went without a close frame of ours (it closed, or the connection broke).

@@ -19,7 +19,14 @@ from starlette.responses import Response
 from ..core.logging import RequestContext, request_context
 from ..core.middleware import incoming_request_id
 from . import messages
-from .connections import TOKEN_EXPIRED, UNSUPPORTED_DATA, Connection, Connections, Socket
+from .connections import (
+    INTERNAL_ERROR,
+    TOKEN_EXPIRED,
+    UNSUPPORTED_DATA,
+    Connection,
+    Connections,
+    Socket,
+)
 from .handshake import SUBPROTOCOL, Admitted, check, refusal, too_many
 
 logger = logging.getLogger(__name__)
@@ -80,9 +87,16 @@ async def serve_socket(
     logger.info("websocket opened", extra=_user(context))
     began = time.perf_counter()
     tasks = [asyncio.create_task(worker) for worker in workers]
+    closing = asyncio.create_task(socket.closing.wait())
     try:
-        await socket.closing.wait()
+        await asyncio.wait([closing, *tasks], return_when=asyncio.FIRST_COMPLETED)
+        if not socket.closing.is_set():
+            # A worker ended without saying how the socket ends: a bug, logged once.
+            failed = [task.exception() for task in tasks if task.done()]
+            logger.error("websocket worker failed", exc_info=next(filter(None, failed), None))
+            socket.close(INTERNAL_ERROR, "Internal error")
     finally:
+        closing.cancel()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
