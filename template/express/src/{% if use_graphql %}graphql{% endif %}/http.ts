@@ -10,24 +10,23 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from "exp
 // classes that graphql refuses to mix with the first.
 import {
   execute,
-  GraphQLError,
-  parse,
-  specifiedRules,
-  validate,
+  getOperationAST,
+  OperationTypeNode,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLSchema,
-  type ValidationRule,
 } from "graphql/index.js";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import type { Logger } from "pino";
 
 import { AppError } from "../core/errors.js";
 import { TASKS } from "../wiring.js";
-import { executionError, internalError, requestError, type ErrorBody } from "./errors.js";
-import { knownOperationTypes, limitsRule, noIntrospection, withoutSuggestions, type LimitSettings } from "./limits.js";
+import { documentCheck } from "./documents.js";
+import { executionError, internalError, type ErrorBody } from "./errors.js";
+import { withoutSuggestions, type LimitSettings } from "./limits.js";
 
 export const GRAPHQL_RESPONSE_TYPE = "application/graphql-response+json";
+const NO_SUBSCRIPTIONS = "Subscriptions are not served over POST /graphql.";
 const JSON_TYPE = "application/json";
 
 export interface GraphQLRequest {
@@ -140,25 +139,19 @@ export const unreadableBody: ErrorRequestHandler = (err: unknown, req, res, next
 export function graphqlEndpoint(options: EndpointOptions): RequestHandler {
   const { schema, limits, docs, logger } = options;
   const message = (text: string): string => (docs ? text : withoutSuggestions(text));
-  const staticRules: ValidationRule[] = [...specifiedRules, knownOperationTypes, ...(docs ? [] : [noIntrospection])];
+  const checkDocument = documentCheck({ schema, limits, docs });
 
   const documents = new DocumentCache();
   /** The operation parsed, validated and compiled, or the 400 body that refuses it. */
   const check = (request: GraphQLRequest): Checked | { errors: ErrorBody[] } => {
-    let document: DocumentNode;
-    try {
-      document = parse(request.query);
-    } catch (err) {
-      if (!(err instanceof GraphQLError)) throw err;
-      return { errors: [requestError(err, "GRAPHQL_PARSE_FAILED")] };
+    const checked = checkDocument(request.query, request.operationName);
+    if ("errors" in checked) return checked;
+    const { document } = checked;
+    if (getOperationAST(document, request.operationName)?.operation === OperationTypeNode.SUBSCRIPTION) {
+      return { errors: [{ message: NO_SUBSCRIPTIONS, extensions: { code: "BAD_REQUEST" } }] };
     }
-    const invalid = validate(schema, document, [...staticRules, limitsRule(limits, request.operationName)]);
-    if (invalid.length === 0) {
-      const compiled = compileQuery(schema, document, request.operationName ?? undefined);
-      return isCompiledQuery(compiled) ? { document, compiled } : { document };
-    }
-    const errors = invalid.map((error) => requestError(error, "GRAPHQL_VALIDATION_FAILED"));
-    return { errors: errors.map((error) => ({ ...error, message: message(error.message) })) };
+    const compiled = compileQuery(schema, document, request.operationName ?? undefined);
+    return isCompiledQuery(compiled) ? { document, compiled } : { document };
   };
 
   return async (req, res) => {

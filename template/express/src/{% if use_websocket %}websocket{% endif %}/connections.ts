@@ -2,7 +2,7 @@
 // be sent, whose events it wants, and whether its peer still answers pings.
 import { WebSocket } from "ws";
 
-import type { BusEvent } from "./bus.js";
+import type { BusEvent, Listener } from "./bus.js";
 import type { ServerMessage } from "./messages.js";
 
 export const GOING_AWAY = 1001;
@@ -19,7 +19,7 @@ export interface ConnectionLimits {
 
 /** One open socket. */
 export class Subscriber {
-  /** Whose events it gets: one author's, or every author's (null). */
+  /** Whose events.v1 messages it gets: one author's, or every author's (null). */
   authorId: string | null = null;
   /** Messages handed to the socket and not yet written out: its queue. */
   private queued = 0;
@@ -29,6 +29,8 @@ export class Subscriber {
   constructor(
     readonly socket: WebSocket,
     private readonly queueSize: number,
+    /** Whether events.v1 messages are delivered to it (a socket of another protocol feeds itself). */
+    readonly receivesEvents: boolean,
   ) {
     socket.on("pong", () => {
       this.alive = true;
@@ -68,6 +70,7 @@ export class Subscriber {
 
 export class Connections {
   private readonly open = new Set<Subscriber>();
+  private readonly listeners: Listener[] = [];
   private stopping = false;
   private readonly pinger: NodeJS.Timeout;
 
@@ -88,8 +91,9 @@ export class Connections {
     return !this.stopping && this.open.size < this.limits.wsMaxConnections;
   }
 
-  add(socket: WebSocket): Subscriber {
-    const subscriber = new Subscriber(socket, this.limits.wsQueueSize);
+  /** Count, ping and close `socket` with the others; `events: false` for one that does not speak events.v1. */
+  add(socket: WebSocket, { events = true }: { events?: boolean } = {}): Subscriber {
+    const subscriber = new Subscriber(socket, this.limits.wsQueueSize, events);
     this.open.add(subscriber);
     socket.once("close", () => {
       this.open.delete(subscriber);
@@ -97,12 +101,19 @@ export class Connections {
     return subscriber;
   }
 
-  /** Fan-out: the event to every socket that wants it, serialised once. */
+  /** Fan-out: the event to every events.v1 socket that wants it, serialised once, then to each listener. */
   deliver(event: BusEvent): void {
     const text = JSON.stringify(event.message);
     for (const subscriber of this.open) {
+      if (!subscriber.receivesEvents) continue;
       if (subscriber.authorId === null || subscriber.authorId === event.authorId) subscriber.send(text);
     }
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Another protocol's sockets hear the events delivered here too, through `listener`. */
+  listen(listener: Listener): void {
+    this.listeners.push(listener);
   }
 
   /** Shut-down: no new socket, every open one closed with 1001, and cut if its peer does not answer. */

@@ -40,10 +40,14 @@ export function offeredProtocols(req: IncomingMessage): string[] {
     .filter((name) => name !== "");
 }
 
-/** The caller when signed in, undefined without sign-in; throws the AppError that refuses the upgrade. */
+/**
+ * The caller when signed in, undefined without sign-in (or when the protocol signs
+ * in after the upgrade); throws the AppError that refuses the upgrade.
+ */
 export async function checkHandshake(
   req: IncomingMessage,
   options: HandshakeOptions,
+  subprotocol = SUBPROTOCOL,
 ): Promise<SocketCaller | undefined> {
   // A browser always names the page's origin; a client without one is not a browser.
   const origin = req.headers.origin;
@@ -51,8 +55,8 @@ export async function checkHandshake(
     throw new AppError("origin_not_allowed", 403, `Origin ${origin} is not allowed.`);
   }
   const offered = offeredProtocols(req);
-  if (!offered.includes(SUBPROTOCOL)) {
-    throw new AppError("subprotocol_required", 400, `Offer the WebSocket subprotocol ${SUBPROTOCOL}.`);
+  if (!offered.includes(subprotocol)) {
+    throw new AppError("subprotocol_required", 400, `Offer the WebSocket subprotocol ${subprotocol}.`);
   }
   const caller = await options.authenticate?.(req, offered);
   // Last, and with nothing awaited after it: the socket is counted in the same turn.
