@@ -26,7 +26,7 @@ import { executionError, internalError, type ErrorBody } from "./errors.js";
 import { withoutSuggestions, type LimitSettings } from "./limits.js";
 
 export const GRAPHQL_RESPONSE_TYPE = "application/graphql-response+json";
-const NO_SUBSCRIPTIONS = "Subscriptions are not served over POST /graphql.";
+const NO_SUBSCRIPTIONS = "Subscription operations can only be executed over a WebSocket connection.";
 const JSON_TYPE = "application/json";
 
 export interface GraphQLRequest {
@@ -148,7 +148,7 @@ export function graphqlEndpoint(options: EndpointOptions): RequestHandler {
     if ("errors" in checked) return checked;
     const { document } = checked;
     if (getOperationAST(document, request.operationName)?.operation === OperationTypeNode.SUBSCRIPTION) {
-      return { errors: [{ message: NO_SUBSCRIPTIONS, extensions: { code: "BAD_REQUEST" } }] };
+      return { errors: [{ message: NO_SUBSCRIPTIONS, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] };
     }
     const compiled = compileQuery(schema, document, request.operationName ?? undefined);
     return isCompiledQuery(compiled) ? { document, compiled } : { document };

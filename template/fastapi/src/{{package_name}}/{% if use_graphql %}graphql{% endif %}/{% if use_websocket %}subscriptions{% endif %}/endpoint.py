@@ -14,7 +14,7 @@ from ...core.logging import RequestContext, request_context
 from ...core.middleware import incoming_request_id
 from ...websocket.endpoint import serve_socket
 from ...websocket.handshake import first_refusal, too_many
-from .feeds import SubscriptionSocket
+from .feed import SubscriptionSocket
 from .handler import SUBPROTOCOL, SubscriptionsHandler, SubscriptionWebSocket
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from ariadne import SubscriptionType
 from graphql import GraphQLResolveInfo
 
 from ..inputs import id_of
-from .feeds import Feed, Json, SubscriptionSocket
+from .feed import Feed, Json, SubscriptionSocket
 
 
 @dataclass(frozen=True, slots=True)
