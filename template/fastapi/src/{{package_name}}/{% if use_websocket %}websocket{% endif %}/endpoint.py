@@ -10,11 +10,12 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
 from starlette.responses import Response
+from starlette.types import Scope
 
 from ..core.logging import RequestContext, request_context
 from ..core.middleware import incoming_request_id
@@ -27,7 +28,7 @@ from .connections import (
     Connections,
     Socket,
 )
-from .handshake import SUBPROTOCOL, Admitted, check, refusal, too_many
+from .handshake import SUBPROTOCOL, check, refusal, too_many
 
 logger = logging.getLogger(__name__)
 
@@ -47,29 +48,26 @@ async def upgrade_required() -> Response:
 
 @router.websocket(EVENTS_PATH)
 async def events(websocket: WebSocket) -> None:
-    # The request id of the log lines: the client's when valid, as for REST requests.
-    context = RequestContext(incoming_request_id(websocket.scope) or str(uuid.uuid4()))
-    token = request_context.set(context)
-    try:
+    with socket_request(websocket.scope):
         admitted = await check(websocket)
         if isinstance(admitted, Response):
             await websocket.send_denial_response(admitted)
             return
-        connections: Connections = websocket.app.state.websocket_connections
-        with connections.reserve(Connection(connections.queue_size)) as connection:
-            if connection is None:
-                await websocket.send_denial_response(too_many())
-                return
-            await _serve(websocket, connection, admitted)
+        connection = Connection(websocket.app.state.websocket_connections.queue_size)
+        workers = [_read(websocket, connection), _write(websocket, connection)]
+        if admitted.expires_at is not None:
+            workers.append(expire(connection, admitted.expires_at))
+        await serve_socket(websocket, connection, SUBPROTOCOL, workers)
+
+
+@contextlib.contextmanager
+def socket_request(scope: Scope) -> Iterator[None]:
+    """The request context of a socket's log lines: the client's request id when valid."""
+    token = request_context.set(RequestContext(incoming_request_id(scope) or str(uuid.uuid4())))
+    try:
+        yield
     finally:
         request_context.reset(token)
-
-
-async def _serve(websocket: WebSocket, connection: Connection, admitted: Admitted) -> None:
-    workers = [_read(websocket, connection), _write(websocket, connection)]
-    if admitted.expires_at is not None:
-        workers.append(expire(connection, admitted.expires_at))
-    await serve_socket(websocket, connection, SUBPROTOCOL, workers)
 
 
 async def serve_socket(
@@ -78,10 +76,27 @@ async def serve_socket(
     subprotocol: str,
     workers: list[Coroutine[Any, Any, None]],
 ) -> None:
-    """Accept, run the socket's workers until one of them (or a shutdown) ends it, close.
+    """Serve ``socket`` in a place among WS_MAX_CONNECTIONS; 503 when there is none.
 
-    The socket is closed here only, with the code whatever ended it chose.
+    Accepted, it runs its workers until one of them (or a shutdown) ends it. The socket is
+    closed here only, with the code whatever ended it chose.
     """
+    connections: Connections = websocket.app.state.websocket_connections
+    with connections.reserve(socket) as reserved:
+        if reserved is None:
+            for worker in workers:
+                worker.close()  # never started
+            await websocket.send_denial_response(too_many())
+            return
+        await _run(websocket, socket, subprotocol, workers)
+
+
+async def _run(
+    websocket: WebSocket,
+    socket: Socket,
+    subprotocol: str,
+    workers: list[Coroutine[Any, Any, None]],
+) -> None:
     await websocket.accept(subprotocol=subprotocol)
     context = request_context.get()
     logger.info("websocket opened", extra=_user(context))
