@@ -6,7 +6,10 @@ from typing import TYPE_CHECKING
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from starlette.responses import Response
+
 from .errors import problem_response
+from .windows import Window
 
 if TYPE_CHECKING:
     from .windows import WindowCounter
@@ -102,15 +105,12 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith(self.path_prefix):
             await self.app(scope, receive, send)
             return
-        windows: WindowCounter = scope["app"].state.rate_limit_windows
-        client = scope.get("client")
-        try:
-            window = await windows.hit(client[0] if client else "unknown")
-        except self.fail_open_on:
-            logger.warning("rate limit counter unavailable; request not limited", exc_info=True)
+        window = await count_request(scope, self.fail_open_on)
+        if window is None:
             await self.app(scope, receive, send)
             return
 
+        # Raw bytes on this path, which every API request takes.
         headers = [
             (b"ratelimit-limit", str(self.limit).encode()),
             (b"ratelimit-remaining", str(max(0, self.limit - window.hits)).encode()),
@@ -123,10 +123,35 @@ class RateLimitMiddleware:
             await send(message)
 
         if window.hits > self.limit:
-            detail = f"More than {self.limit} requests a minute; retry after the Retry-After delay."
-            retry_after = {"Retry-After": str(window.reset_seconds)}
-            await problem_response(429, detail, headers=retry_after)(
-                scope, receive, send_with_headers
-            )
+            await over_limit(self.limit, window)(scope, receive, send_with_headers)
             return
         await self.app(scope, receive, send_with_headers)
+
+
+async def count_request(
+    scope: Scope, fail_open_on: tuple[type[Exception], ...]
+) -> Window | None:
+    """The client's window with this request counted; None when the counter is away."""
+    windows: WindowCounter = scope["app"].state.rate_limit_windows
+    client = scope.get("client")
+    try:
+        return await windows.hit(client[0] if client else "unknown")
+    except fail_open_on:
+        logger.warning("rate limit counter unavailable; request not limited", exc_info=True)
+        return None
+
+
+def rate_limit_headers(limit: int, window: Window) -> dict[str, str]:
+    """The window's RateLimit-* headers (the middleware writes the same as raw bytes)."""
+    return {
+        "RateLimit-Limit": str(limit),
+        "RateLimit-Remaining": str(max(0, limit - window.hits)),
+        "RateLimit-Reset": str(window.reset_seconds),
+    }
+
+
+def over_limit(limit: int, window: Window, headers: dict[str, str] | None = None) -> Response:
+    """The 429 problem, with the delay until the window resets."""
+    detail = f"More than {limit} requests a minute; retry after the Retry-After delay."
+    retry_after = {"Retry-After": str(window.reset_seconds)}
+    return problem_response(429, detail, headers={**(headers or {}), **retry_after})

@@ -27,7 +27,7 @@ class SubscriptionsEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         websocket = SubscriptionWebSocket(scope, receive, send)
         with socket_request(scope):
-            refused = first_refusal(websocket, SUBPROTOCOL)
+            refused = await first_refusal(websocket, SUBPROTOCOL)
             if refused is not None:
                 await websocket.send_denial_response(refused)
                 return
