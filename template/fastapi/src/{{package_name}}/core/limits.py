@@ -4,9 +4,8 @@ import logging
 from typing import TYPE_CHECKING
 
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import problem_response
 from .windows import Window
@@ -128,9 +127,7 @@ class RateLimitMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-async def count_request(
-    scope: Scope, fail_open_on: tuple[type[Exception], ...]
-) -> Window | None:
+async def count_request(scope: Scope, fail_open_on: tuple[type[Exception], ...]) -> Window | None:
     """The client's window with this request counted; None when the counter is away."""
     windows: WindowCounter = scope["app"].state.rate_limit_windows
     client = scope.get("client")
