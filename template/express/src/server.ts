@@ -33,7 +33,7 @@ async function main(config: Config, logger: Logger): Promise<void> {
   const requestTimeout = Math.ceil(config.requestTimeoutSeconds * 1000);
   const headersTimeout = Math.min(60_000, requestTimeout);
   const server = createServer({ requestTimeout, headersTimeout }, app);
-  attachTasks(server, dependencies.deps);
+  attachTasks(server, dependencies.deps, app);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, resolve);
