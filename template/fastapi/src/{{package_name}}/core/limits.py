@@ -138,15 +138,6 @@ async def count_request(scope: Scope, fail_open_on: tuple[type[Exception], ...])
         return None
 
 
-def rate_limit_headers(limit: int, window: Window) -> dict[str, str]:
-    """The window's RateLimit-* headers (the middleware writes the same as raw bytes)."""
-    return {
-        "RateLimit-Limit": str(limit),
-        "RateLimit-Remaining": str(max(0, limit - window.hits)),
-        "RateLimit-Reset": str(window.reset_seconds),
-    }
-
-
 def over_limit(limit: int, window: Window, headers: dict[str, str] | None = None) -> Response:
     """The 429 problem, with the delay until the window resets."""
     detail = f"More than {limit} requests a minute; retry after the Retry-After delay."
