@@ -21,7 +21,7 @@ class Style:
 STYLES: tuple[Style, ...] = (
     Style("rest", "JSON over HTTP under /api/v1, described by /openapi.json"),
     Style("graphql", "POST /graphql from one schema, with per-request DataLoaders"),
-    Style("grpc", "gRPC from one .proto", offered=False),
+    Style("grpc", "gRPC on GRPC_PORT from one .proto, with health checking and reflection"),
     Style("websocket", "live post events over WebSocket at /ws/v1/events, across instances"),
 )
 # In this order Copier records the answer.

@@ -137,12 +137,6 @@ BAD_ANSWERS = [
         id="styles-without-rest",
     ),
     pytest.param(
-        {"api_styles": ["rest", "grpc"]},
-        "Invalid choice for 'api_styles': api_styles: 'grpc' is not offered yet; choose from rest, graphql, websocket "
-        "(for example --data api_styles='[rest, graphql, websocket]').",
-        id="styles-not-offered",
-    ),
-    pytest.param(
         {"api_styles": ["rest", "soap"]},
         "Invalid choice for 'api_styles': 'soap' is not in ['rest', 'graphql', 'websocket']",
         id="styles-unknown",
