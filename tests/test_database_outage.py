@@ -5,7 +5,9 @@ own (stopping the shared one would break every other test). After a few seconds 
 cluster is stopped (fast shutdown: sessions are terminated), kept down, then started
 again on the same port while the load goes on. The service must live through it,
 answer every request with a success or a 503 problem, never hang, report itself not
-ready while the database is away, recover by itself and lose no acknowledged write.
+ready while the database is away, recover by itself and lose no acknowledged write. Its
+gRPC health service (a Watch stream held through the outage) says the same: NOT_SERVING while
+the database is away, SERVING again after.
 
 The crash this guards against was intermittent (an unhandled error event on an idle
 client): the steady load makes it likely in one run, and `scripts/test -k outage`
@@ -25,9 +27,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import grpc
 import httpx
 import pytest
 from conftest import FRAMEWORKS, render
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 from pytest_copie.plugin import Copie
 from served import prepare, wait_ready
 from toolchains import run
@@ -56,6 +60,9 @@ class Answer:
     content_type: str
     body: object
     retry_after: str | None
+
+
+SERVING, NOT_SERVING = health_pb2.HealthCheckResponse.SERVING, health_pb2.HealthCheckResponse.NOT_SERVING
 
 
 @dataclass
@@ -148,8 +155,24 @@ def _summary(answers: list[Answer]) -> dict[str, int]:
 class Outcome:
     answers: list[Answer]
     readiness: list[tuple[float, int]]
+    health: list[tuple[float, int]]
     timeline: Timeline
     alive: bool
+
+
+def _watch_health(target: str, stop: threading.Event, statuses: list[tuple[float, int]]) -> None:
+    """One gRPC health Watch of the posts service, held until ``stop``: each status it sends."""
+    request = health_pb2.HealthCheckRequest(service="my_service.v1.PostService")
+    with grpc.insecure_channel(target) as channel:
+        stream = health_pb2_grpc.HealthStub(channel).Watch(request)
+        ender = threading.Thread(target=lambda: (stop.wait(), stream.cancel()))
+        ender.start()
+        try:
+            statuses.extend((time.monotonic(), answer.status) for answer in stream)
+        except grpc.RpcError as error:
+            if error.code() != grpc.StatusCode.CANCELLED:
+                statuses.append((time.monotonic(), -1))  # the stream broke: fails the test
+        ender.join()
 
 
 def _through_an_outage(
@@ -157,7 +180,7 @@ def _through_an_outage(
 ) -> Outcome:
     """Serve, put steady load on the service, restart PostgreSQL under it."""
     base_url = f"http://127.0.0.1:{env['PORT']}"
-    outcome = Outcome([], [], Timeline(), alive=False)
+    outcome = Outcome([], [], [], Timeline(), alive=False)
     stop = threading.Event()
     with (
         log.open("wb") as output,
@@ -176,6 +199,8 @@ def _through_an_outage(
                 for _ in range(CLIENTS)
             ]
             threads.append(threading.Thread(target=_watch_readiness, args=(base_url, stop, outcome.readiness)))
+            grpc_target = f"127.0.0.1:{env['GRPC_PORT']}"
+            threads.append(threading.Thread(target=_watch_health, args=(grpc_target, stop, outcome.health)))
             for thread in threads:
                 thread.start()
             try:
@@ -222,7 +247,7 @@ def _assert_only_successes_and_fast_503s(answers: list[Answer], timeline: Timeli
 def test_a_postgresql_restart_under_load_costs_only_fast_503s(
     copie: Copie, service_urls: dict[str, str], postgres: PostgresServer, framework: str, tmp_path: Path
 ) -> None:
-    project = render(copie, framework=framework, tasks=FULL, api_styles=["rest", "graphql"])
+    project = render(copie, framework=framework, tasks=FULL, api_styles=["rest", "graphql", "grpc"])
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "VIRTUAL_ENV"))}
     env |= {
         "DATABASE_URL": postgres.url,
@@ -231,6 +256,8 @@ def test_a_postgresql_restart_under_load_costs_only_fast_503s(
         "PORT": str(free_port()),
         "RATE_LIMIT_PER_MINUTE": "1000000",
         "REQUEST_TIMEOUT_SECONDS": str(REQUEST_TIMEOUT_SECONDS),
+        "GRPC_PORT": str(free_port()),
+        "GRPC_HEALTH_CHECK_SECONDS": "0.5",
     }
     serve = prepare(framework, project, env)
     log = tmp_path / "server.log"
@@ -246,6 +273,13 @@ def test_a_postgresql_restart_under_load_costs_only_fast_503s(
         status == 503 for started, status in outcome.readiness if timeline.stopped < started < timeline.restarted
     )
     assert outcome.readiness[-1][1] == 200, outcome.readiness[-5:]
+    # The gRPC health service follows: SERVING, NOT_SERVING while away, SERVING again.
+    health = outcome.health
+    assert health, "the health Watch sent nothing"
+    assert health[0][1] == SERVING, health
+    assert any(status == NOT_SERVING for started, status in health if started > timeline.stopped), health
+    assert health[-1][1] == SERVING, health
+    assert -1 not in {status for _, status in health}, health
     # No acknowledged write was lost.
     acknowledged = [str(a.body["id"]) for a in outcome.answers if a.status == 201 and isinstance(a.body, dict)]
     assert acknowledged

@@ -21,11 +21,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
-from conftest import ALL_STYLES, FULL, ROOT, RUNS, render
+from conftest import ALL_STYLES, FULL, RUNS, render
 from contract.graphql import SERVER_SETTINGS as GRAPHQL_SETTINGS
+from contract.grpc import NOT_SERVING, watch_health
 from contract.subscriptions import open_subscription
 from contract.websocket import GOING_AWAY, closed_with, open_events_socket
 from contract.websocket import SERVER_SETTINGS as WEBSOCKET_SETTINGS
+from contract_run import CORS_ORIGIN, run_contract_suite
 from pytest_copie.plugin import Copie
 from toolchains import UV, run
 
@@ -82,37 +84,6 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -
             if process.poll() is not None or time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
-
-
-# The users and posts files cover the contract without auth, test_auth.py the contract
-# with it (tests/contract/README.md); both trees serve both.
-USERS_AND_POSTS = ["--ignore=tests/contract/test_users.py", "--ignore=tests/contract/test_posts.py"]
-AUTH = ["--ignore=tests/contract/test_auth.py"]
-GRAPHQL = ["--ignore=tests/contract/test_graphql.py", "--ignore=tests/contract/test_graphql_requests.py"]
-WEBSOCKET = ["--ignore=tests/contract/test_websocket.py"]
-SUBSCRIPTIONS = ["--ignore=tests/contract/test_graphql_subscriptions.py"]
-
-
-# The one origin the booted servers allow (CORS_ORIGINS); the contract checks what it may read.
-CORS_ORIGIN = "https://contract.example"
-
-
-def run_contract_suite(base_url: str, tasks: tuple[str, ...], styles: tuple[str, ...]) -> str:
-    """tests/contract/ in its own pytest process, against the live server."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
-    env["CONTRACT_BASE_URL"] = base_url
-    env["CONTRACT_TASKS"] = ",".join(tasks)
-    env["CONTRACT_STYLES"] = ",".join(styles)
-    env["CONTRACT_CORS_ORIGIN"] = CORS_ORIGIN
-    skip = USERS_AND_POSTS if "auth" in tasks else AUTH
-    if "graphql" not in styles:
-        skip = [*skip, *GRAPHQL]
-    if "websocket" not in styles:
-        skip = [*skip, *WEBSOCKET]
-    if not {"graphql", "websocket"} <= set(styles):
-        skip = [*skip, *SUBSCRIPTIONS]
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *skip, "tests/contract"]
-    return run(command, cwd=ROOT, env=env)
 
 
 # DESIGN §3: one JSON line per request, with the same fields in both frameworks.
@@ -207,6 +178,7 @@ def _boot_and_probe(
         "CORS_ORIGINS": CORS_ORIGIN,
         # The GraphQL limits the contract suite tests at and over.
         **(GRAPHQL_SETTINGS if "graphql" in styles else {}),
+        **({"GRPC_PORT": str(free_port())} if "grpc" in styles else {}),
         **(WEBSOCKET_SETTINGS if "websocket" in styles else {}),
     }
     # Logs go to a file: a pipe nobody reads could fill up and stall the server.
@@ -219,21 +191,23 @@ def _boot_and_probe(
             expected = {name: "ok" for task, name in (("database", "database"), ("cache", "redis")) if task in tasks}
             assert (status, body) == (200, {"status": "ok", "checks": expected})
             base_url = f"http://127.0.0.1:{port}"
-            contract = run_contract_suite(base_url, tasks, styles)
+            contract = run_contract_suite(base_url, tasks, styles, project, env.get("GRPC_PORT"))
             assert " passed" in contract
             # Once per framework: the full render with every style.
             if tasks == FULL and styles == ALL_STYLES:
                 print(run_schemathesis(base_url, tasks, log.parent))
-            if "websocket" in styles:
+            with ExitStack() as streams:
                 # SIGTERM closes each open socket with 1001 before the server stops.
-                with ExitStack() as sockets:
-                    opened = [sockets.enter_context(open_events_socket(base_url, tasks))]
-                    if "graphql" in styles:
-                        opened.append(sockets.enter_context(open_subscription(base_url, tasks)))
-                    process.send_signal(signal.SIGTERM)
-                    assert [closed_with(socket) for socket in opened] == [GOING_AWAY] * len(opened)
-            else:
+                opened = [streams.enter_context(open_events_socket(base_url, tasks))] if "websocket" in styles else []
+                if {"graphql", "websocket"} <= set(styles):
+                    opened.append(streams.enter_context(open_subscription(base_url, tasks)))
+                # ... and the gRPC health service says NOT_SERVING first; an open stream never
+                # holds the shutdown back.
+                health = streams.enter_context(watch_health(env["GRPC_PORT"])) if "grpc" in styles else None
                 process.send_signal(signal.SIGTERM)
+                assert [closed_with(socket) for socket in opened] == [GOING_AWAY] * len(opened)
+                if health is not None:
+                    assert NOT_SERVING in health.statuses(), health.statuses()
             assert process.wait(timeout=30) == 0, "SIGTERM must end the server cleanly"
         finally:
             if process.poll() is None:

@@ -2,8 +2,9 @@
 
 CONTRACT_BASE_URL names the server (for example http://127.0.0.1:8000),
 CONTRACT_TASKS its tasks (for example api,database,cache), CONTRACT_STYLES its API
-styles (for example rest,graphql; rest when unset) and CONTRACT_CORS_ORIGIN
-the one origin its CORS_ORIGINS allows. The template's generated-project tests boot
+styles (for example rest,graphql; rest when unset), CONTRACT_CORS_ORIGIN
+the one origin its CORS_ORIGINS allows and, with grpc, CONTRACT_GRPC_TARGET its
+gRPC address and CONTRACT_PROTO_ROOT the render's proto/ folder. The template's generated-project tests boot
 each render and run this suite against it; run it by hand against a server started
 with CORS_ORIGINS=https://app.example:
 
@@ -17,10 +18,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
+import grpc
 import httpx
 import pytest
 
 from contract.graphql import Caller
+from contract.grpc import GrpcCaller, Stubs, compile_stubs, target
 
 
 @pytest.fixture(scope="session")
@@ -65,3 +68,24 @@ def client(base_url: str) -> Iterator[httpx.Client]:
 def caller(client: httpx.Client, tasks: frozenset[str]) -> Caller:
     """Who sends a GraphQL test's requests: a new signed-in account with auth, anyone without."""
     return Caller(client, tasks)
+
+
+@pytest.fixture(scope="session")
+def grpc_stubs(tmp_path_factory: pytest.TempPathFactory) -> Stubs:
+    """The server's .proto compiled for this run (CONTRACT_PROTO_ROOT)."""
+    return compile_stubs(tmp_path_factory.mktemp("stubs"))
+
+
+@pytest.fixture(scope="session")
+def grpc_channel() -> Iterator[grpc.Channel]:
+    """One channel to the server's gRPC port (CONTRACT_GRPC_TARGET) for the whole run."""
+    with grpc.insecure_channel(target()) as channel:
+        yield channel
+
+
+@pytest.fixture
+def grpc_caller(
+    grpc_channel: grpc.Channel, grpc_stubs: Stubs, client: httpx.Client, tasks: frozenset[str]
+) -> GrpcCaller:
+    """Who makes a gRPC test's calls: a new signed-in account with auth, anyone without."""
+    return GrpcCaller(grpc_channel, grpc_stubs, client, tasks)
