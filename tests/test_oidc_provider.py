@@ -1,0 +1,109 @@
+"""The OpenID Connect provider the OAuth tests sign in at (tests/oidc_provider.py) works as a real one.
+
+The authorization code flow with PKCE S256, played by an HTTP client at the provider's own forms,
+ends with an ID token for the client, carrying the account's claims and the request's nonce; the
+provider enforces what the services will rely on (PKCE, the client secret, single-use codes).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import httpx
+import pytest
+from oidc_provider import Client, OidcProvider, running_provider
+
+CALLBACK = "http://127.0.0.1:9/callback"  # never reached: the test reads the redirect
+CLIENT = Client("service", "a-client-secret-of-the-tests", (CALLBACK,))
+
+
+@pytest.fixture(scope="module")
+def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcProvider]:
+    with running_provider([CLIENT], tmp_path_factory.mktemp("oidc") / "provider.log") as running:
+        yield running
+
+
+def _challenge(verifier: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+
+
+def _claims(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return claims
+
+
+def _code(provider: OidcProvider, sub: str, verifier: str, nonce: str = "a-nonce") -> dict[str, list[str]]:
+    request = {
+        "client_id": CLIENT.client_id,
+        "response_type": "code",
+        "scope": "openid email profile",
+        "redirect_uri": CALLBACK,
+        "state": "a-state",
+        "nonce": nonce,
+        "code_challenge": _challenge(verifier),
+        "code_challenge_method": "S256",
+    }
+    with httpx.Client() as browser:
+        back = provider.sign_in(browser, f"{provider.issuer}/auth?{urlencode(request)}", sub)
+    assert back.startswith(CALLBACK + "?"), back
+    return parse_qs(urlsplit(back).query)
+
+
+def _exchange(provider: OidcProvider, code: str, verifier: str, secret: str = CLIENT.client_secret) -> httpx.Response:
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK, "code_verifier": verifier}
+    return httpx.post(f"{provider.issuer}/token", data=form, auth=(CLIENT.client_id, secret), timeout=10)
+
+
+def test_discovery_announces_the_endpoints_and_s256(provider: OidcProvider) -> None:
+    document = httpx.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=10).json()
+    assert document["issuer"] == provider.issuer
+    assert document["code_challenge_methods_supported"] == ["S256"]
+    assert httpx.get(document["jwks_uri"], timeout=10).json()["keys"]
+
+
+def test_the_code_flow_ends_with_an_id_token_of_the_account(provider: OidcProvider) -> None:
+    provider.add_account("subject-1", "ada@example.com", email_verified=True, name="Ada")
+    verifier = secrets.token_urlsafe(48)
+
+    back = _code(provider, "subject-1", verifier)
+    tokens = _exchange(provider, back["code"][0], verifier)
+
+    assert back["state"] == ["a-state"]
+    assert back["iss"] == [provider.issuer]
+    assert tokens.status_code == 200, tokens.text
+    claims = _claims(tokens.json()["id_token"])
+    assert {key: claims[key] for key in ("iss", "aud", "sub", "nonce", "email", "email_verified", "name")} == {
+        "iss": provider.issuer,
+        "aud": CLIENT.client_id,
+        "sub": "subject-1",
+        "nonce": "a-nonce",
+        "email": "ada@example.com",
+        "email_verified": True,
+        "name": "Ada",
+    }
+
+
+def test_pkce_the_secret_and_single_use_codes_are_enforced(provider: OidcProvider) -> None:
+    provider.add_account("subject-2", "bob@example.com", email_verified=False)
+    verifier = secrets.token_urlsafe(48)
+    code = _code(provider, "subject-2", verifier)["code"][0]
+
+    wrong_verifier = _exchange(provider, code, secrets.token_urlsafe(48))
+    second_code = _code(provider, "subject-2", verifier)["code"][0]
+    wrong_secret = _exchange(provider, second_code, verifier, secret="not-the-secret")  # noqa: S106
+    third_code = _code(provider, "subject-2", verifier)["code"][0]
+    first_use = _exchange(provider, third_code, verifier)
+    second_use = _exchange(provider, third_code, verifier)
+
+    assert (wrong_verifier.status_code, wrong_verifier.json()["error"]) == (400, "invalid_grant")
+    assert (wrong_secret.status_code, wrong_secret.json()["error"]) == (401, "invalid_client")
+    assert first_use.status_code == 200, first_use.text
+    assert _claims(first_use.json()["id_token"])["email_verified"] is False
+    assert (second_use.status_code, second_use.json()["error"]) == (400, "invalid_grant")
