@@ -23,7 +23,7 @@ _this_checkout: Callable[[], AbstractContextManager[None]] = runpy.run_path(
 )["this_checkout"]
 
 with _this_checkout():
-    from extensions import styles
+    from extensions import auth_methods, styles
     from extensions.tasks import OPTIONAL, one_replica_reasons
 
 
@@ -48,5 +48,9 @@ class DerivedValuesHook(ContextHook):
         if isinstance(chosen_styles, list):
             for style in styles.OPTIONAL:
                 context[f"use_{style}"] = style in chosen_styles
+        methods = context.get("auth_methods")
+        if isinstance(methods, list):
+            for method in auth_methods.OPTIONAL:
+                context[f"use_{method}"] = method in methods and context.get("use_auth") is True
         if context.get("_copier_phase") == "render":
             context.update(self._secrets)

@@ -8,15 +8,9 @@ tests/test_answers.py checks them against this module.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Style:
-    name: str
-    label: str  # what the question shows beside the name
-    offered: bool = True  # False: listed, so answers can name it, but refused until it exists
-
+from extensions import choices
+from extensions.choices import Choice as Style
 
 STYLES: tuple[Style, ...] = (
     Style("rest", "JSON over HTTP under /api/v1, described by /openapi.json"),
@@ -42,7 +36,4 @@ def ordered(chosen: Iterable[str]) -> tuple[str, ...]:
 
 def not_offered_message(name: str) -> str:
     """Why a listed style cannot be chosen yet (Copier shows it beside the choice, and as the error)."""
-    return (
-        f"api_styles: {name!r} is not offered yet; choose from {', '.join(OFFERED)} "
-        f"(for example --data api_styles='[{', '.join(OFFERED)}]')."
-    )
+    return choices.not_offered_message("api_styles", name, STYLES)

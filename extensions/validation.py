@@ -25,7 +25,7 @@ _this_checkout: Callable[[], AbstractContextManager[None]] = runpy.run_path(
 )["this_checkout"]
 
 with _this_checkout():
-    from extensions import styles
+    from extensions import auth_methods, styles
     from extensions.naming import snake
     from extensions.tasks import REQUIRED, missing_requirements, ordered
 
@@ -189,6 +189,18 @@ def api_styles_problem(value: Iterable[str]) -> str:
     return styles.not_offered_message(refused[0]) if refused else ""
 
 
+def auth_methods_problem(value: Iterable[str]) -> str:
+    chosen = list(value)
+    if auth_methods.REQUIRED not in chosen:
+        example = "[" + ", ".join(name for name in auth_methods.NAMES if name in {auth_methods.REQUIRED, *chosen}) + "]"
+        return (
+            f"auth_methods must include {auth_methods.REQUIRED!r}: the service always issues its own tokens, "
+            f"whichever way users sign in; add {auth_methods.REQUIRED} (for example --data auth_methods='{example}')."
+        )
+    refused = [name for name in chosen if name not in auth_methods.OFFERED]
+    return auth_methods.not_offered_message(refused[0]) if refused else ""
+
+
 def _task_list(chosen: Iterable[str]) -> str:
     return "[" + ", ".join(ordered(chosen)) + "]"
 
@@ -218,5 +230,6 @@ class ValidationExtension(Extension):
             http_port_problem=http_port_problem,
             tasks_problem=tasks_problem,
             api_styles_problem=api_styles_problem,
+            auth_methods_problem=auth_methods_problem,
             framework_change_problem=framework_change_problem,
         )

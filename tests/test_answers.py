@@ -12,7 +12,7 @@ import yaml
 from conftest import ROOT, render
 from pytest_copie.plugin import Copie
 
-from extensions import styles
+from extensions import auth_methods, styles
 from extensions.tasks import NAMES, TASKS, allowed_subsets, ordered
 from extensions.validation import tasks_problem
 
@@ -138,8 +138,25 @@ BAD_ANSWERS = [
     ),
     pytest.param(
         {"api_styles": ["rest", "soap"]},
-        "Invalid choice for 'api_styles': 'soap' is not in ['rest', 'graphql', 'websocket']",
+        "Invalid choice for 'api_styles': 'soap' is not in ['rest', 'graphql', 'grpc', 'websocket']",
         id="styles-unknown",
+    ),
+    pytest.param(
+        {"auth_methods": []},
+        "Validation error for question 'auth_methods': auth_methods must include 'jwt': the service always issues "
+        "its own tokens, whichever way users sign in; add jwt (for example --data auth_methods='[jwt]').",
+        id="auth-methods-without-jwt",
+    ),
+    pytest.param(
+        {"auth_methods": ["jwt", "oauth"]},
+        "Invalid choice for 'auth_methods': auth_methods: 'oauth' is not offered yet; choose from jwt "
+        "(for example --data auth_methods='[jwt]').",
+        id="auth-methods-not-offered",
+    ),
+    pytest.param(
+        {"auth_methods": ["jwt", "saml"]},
+        "Invalid choice for 'auth_methods': 'saml' is not in ['jwt']",
+        id="auth-methods-unknown",
     ),
 ]
 
@@ -221,6 +238,28 @@ def test_api_styles_question_offers_the_registry() -> None:
         # A style not offered yet is listed with the registry's refusal, word for word.
         refusal = None if isinstance(choice, str) else choice["validator"]
         assert refusal == (None if name in styles.OFFERED else styles.not_offered_message(name))
+
+
+def test_auth_methods_question_offers_the_registry() -> None:
+    question = yaml.safe_load((ROOT / "copier.yml").read_text())["auth_methods"]
+    assert question["default"] == [auth_methods.REQUIRED]
+    assert question["when"] == "{{ 'auth' in tasks }}"
+    labels = {method.name: method.label for method in auth_methods.METHODS}
+    names = []
+    for text, choice in question["choices"].items():
+        name = choice if isinstance(choice, str) else choice["value"]
+        names.append(name)
+        assert text.startswith(f"{name}: {labels[name]}")
+        refusal = None if isinstance(choice, str) else choice["validator"]
+        assert refusal == (None if name in auth_methods.OFFERED else auth_methods.not_offered_message(name))
+    assert names == list(auth_methods.NAMES)
+
+
+def test_auth_methods_is_asked_only_with_auth(copie: Copie) -> None:
+    with_auth = yaml.safe_load((render(copie) / ".copier-answers.yml").read_text())
+    without = yaml.safe_load((render(copie, tasks=["api", "database"]) / ".copier-answers.yml").read_text())
+    assert with_auth["auth_methods"] == ["jwt"]
+    assert "auth_methods" not in without
 
 
 def test_every_allowed_subset_passes_the_validator_and_no_other_does() -> None:
