@@ -53,6 +53,11 @@ class OidcProvider:
         response = httpx.post(f"{self.issuer}/test/accounts", json=claims, timeout=10)
         assert response.status_code == 204, response.text
 
+    def spoil_next_token(self, kind: str) -> None:
+        """The next token exchange's ID token comes back spoiled (tests/oidc/provider.mjs lists how)."""
+        response = httpx.post(f"{self.issuer}/test/mischief", json={"kind": kind}, timeout=10)
+        assert response.status_code == 204, response.text
+
     def sign_in(self, browser: httpx.Client, authorize_url: str, sub: str) -> str:
         """Follow ``authorize_url`` through login (as ``sub``) and consent; the URL the provider
         redirects to outside itself."""

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import secrets
+import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -34,9 +35,7 @@ def _challenge(verifier: str) -> str:
 
 
 def _claims(token: str) -> dict[str, Any]:
-    payload = token.split(".")[1]
-    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    return claims
+    return _parts(token)[1]
 
 
 def _code(provider: OidcProvider, sub: str, verifier: str, nonce: str = "a-nonce") -> dict[str, list[str]]:
@@ -107,3 +106,54 @@ def test_pkce_the_secret_and_single_use_codes_are_enforced(provider: OidcProvide
     assert first_use.status_code == 200, first_use.text
     assert _claims(first_use.json()["id_token"])["email_verified"] is False
     assert (second_use.status_code, second_use.json()["error"]) == (400, "invalid_grant")
+
+
+def _parts(token: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    header, payload, signature = token.split(".")
+    return _decoded(header), _decoded(payload), signature
+
+
+def _decoded(part: str) -> dict[str, Any]:
+    value: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    return value
+
+
+@pytest.mark.parametrize(
+    ("kind", "header", "changed"),
+    [
+        ("audience", {"alg": "RS256"}, {"aud": "another-client"}),
+        ("nonce", {"alg": "RS256"}, {"nonce": "not-the-nonce-of-the-request"}),
+        ("issuer", {"alg": "RS256"}, {"iss": "http://127.0.0.1:9/another-issuer"}),
+        ("signature", {"alg": "RS256"}, {"email": "someone.else@example.com"}),
+        ("alg_none", {"alg": "none"}, {}),
+        ("hs256", {"alg": "HS256"}, {}),
+    ],
+)
+def test_mischief_spoils_the_next_id_token_once(
+    provider: OidcProvider, kind: str, header: dict[str, str], changed: dict[str, str]
+) -> None:
+    provider.add_account("subject-3", "cy@example.com", email_verified=True)
+    verifier = secrets.token_urlsafe(48)
+    honest = _exchange(provider, _code(provider, "subject-3", verifier)["code"][0], verifier).json()["id_token"]
+    provider.spoil_next_token(kind)
+    spoiled = _exchange(provider, _code(provider, "subject-3", verifier)["code"][0], verifier).json()["id_token"]
+    after = _exchange(provider, _code(provider, "subject-3", verifier)["code"][0], verifier).json()["id_token"]
+
+    honest_header, honest_claims, honest_signature = _parts(honest)
+    spoiled_header, spoiled_claims, spoiled_signature = _parts(spoiled)
+    assert honest_header["alg"] == _parts(after)[0]["alg"] == "RS256"
+    assert spoiled_header.items() >= header.items()
+    assert {key: spoiled_claims[key] for key in changed} == changed
+    # Only "signature" keeps a signature of the provider's key, made for other claims.
+    assert (spoiled_signature == honest_signature) == (kind == "signature")
+    assert (spoiled_signature == "") == (kind == "alg_none")
+    assert honest_claims["aud"] == CLIENT.client_id
+
+
+def test_an_expired_id_token_is_past_its_exp(provider: OidcProvider) -> None:
+    provider.add_account("subject-4", "di@example.com", email_verified=True)
+    verifier = secrets.token_urlsafe(48)
+    provider.spoil_next_token("expired")
+    token = _exchange(provider, _code(provider, "subject-4", verifier)["code"][0], verifier).json()["id_token"]
+    _, claims, _ = _parts(token)
+    assert claims["exp"] < time.time() - 3000
