@@ -1,10 +1,9 @@
-"""A real OpenID Connect provider for the tests (tests/oidc/provider.mjs), and a user at its forms.
+"""A real OpenID Connect provider for the tests (tests/oidc/provider.mjs), started and stopped.
 
 ``running_provider`` installs the pinned oidc-provider once into .cache/ (keyed on
 tests/oidc/package.json), starts it on a free loopback port with the given clients and
-stops it afterwards. ``OidcProvider.sign_in`` plays the user's browser: it follows an
-authorization request through the provider's login and consent forms and returns where the
-provider sends the browser back (the relying party's callback, with ``code`` and ``state``).
+stops it afterwards; it yields the provider as its clients see it (``contract/oidc.py``:
+accounts, mischief, the user's browser at its forms).
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import time
@@ -21,10 +19,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin
 
 import httpx
 from conftest import ROOT
+from contract.oidc import OidcProvider
 from toolchains import run
 
 from scripts.node import node_bin
@@ -32,8 +30,6 @@ from scripts.services import free_port
 
 HARNESS = ROOT / "tests" / "oidc"
 START_TIMEOUT_SECONDS = 30
-_FORM_ACTION = re.compile(r'<form[^>]*action="([^"]+)"')
-_FORM_PROMPT = re.compile(r'name="prompt" value="([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -41,43 +37,6 @@ class Client:
     client_id: str
     client_secret: str
     redirect_uris: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class OidcProvider:
-    issuer: str
-
-    def add_account(self, sub: str, email: str, *, email_verified: bool, name: str = "Ada") -> None:
-        """An account that may sign in at the login form by its ``sub``."""
-        claims = {"sub": sub, "email": email, "email_verified": email_verified, "name": name}
-        response = httpx.post(f"{self.issuer}/test/accounts", json=claims, timeout=10)
-        assert response.status_code == 204, response.text
-
-    def spoil_next_token(self, kind: str) -> None:
-        """The next token exchange's ID token comes back spoiled (tests/oidc/provider.mjs lists how)."""
-        response = httpx.post(f"{self.issuer}/test/mischief", json={"kind": kind}, timeout=10)
-        assert response.status_code == 204, response.text
-
-    def sign_in(self, browser: httpx.Client, authorize_url: str, sub: str) -> str:
-        """Follow ``authorize_url`` through login (as ``sub``) and consent; the URL the provider
-        redirects to outside itself."""
-        response = browser.get(authorize_url)
-        for _ in range(10):
-            if response.status_code == 200:  # a form of the provider: log in, or consent
-                action = _FORM_ACTION.search(response.text)
-                prompt = _FORM_PROMPT.search(response.text)
-                assert action, f"no interaction form in the provider's page:\n{response.text[:2000]}"
-                assert prompt, f"no prompt in the provider's form:\n{response.text[:2000]}"
-                form = {"prompt": prompt[1]} | ({"login": sub, "password": "unused"} if prompt[1] == "login" else {})
-                response = browser.post(urljoin(str(response.url), action[1]), data=form)
-                continue
-            assert response.status_code in {302, 303}, f"{response.status_code}: {response.text[:2000]}"
-            location = urljoin(str(response.url), response.headers["location"])
-            if not location.startswith(self.issuer + "/"):
-                return location
-            response = browser.get(location)
-        msg = "the provider never redirected back"
-        raise AssertionError(msg)
 
 
 def _installed() -> Path:

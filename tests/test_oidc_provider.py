@@ -18,7 +18,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
-from oidc_provider import Client, OidcProvider, running_provider
+from contract.oidc import OidcProvider
+from oidc_provider import Client, running_provider
 
 CALLBACK = "http://127.0.0.1:9/callback"  # never reached: the test reads the redirect
 CLIENT = Client("service", "a-client-secret-of-the-tests", (CALLBACK,))
