@@ -19,13 +19,14 @@ SUBSCRIPTIONS = ["--ignore=tests/contract/test_graphql_subscriptions.py"]
 GRPC = ["--ignore=tests/contract/test_grpc.py"]
 GRPC_AUTH = ["--ignore=tests/contract/test_grpc_auth.py"]
 GRPC_WATCH = ["--ignore=tests/contract/test_grpc_watch.py"]
+OAUTH = ["--ignore=tests/contract/test_oauth.py"]
 
 # The one origin the booted servers allow (CORS_ORIGINS); the contract checks what it may read.
 CORS_ORIGIN = "https://contract.example"
 
 
-def ignored(tasks: tuple[str, ...], styles: tuple[str, ...]) -> list[str]:
-    """The contract files that do not apply to a render of these tasks and styles."""
+def ignored(tasks: tuple[str, ...], styles: tuple[str, ...], auth_methods: tuple[str, ...] = ("jwt",)) -> list[str]:
+    """The contract files that do not apply to a render of these tasks, styles and sign-in methods."""
     skip = USERS_AND_POSTS if "auth" in tasks else AUTH
     if "graphql" not in styles:
         skip = [*skip, *GRAPHQL]
@@ -39,6 +40,8 @@ def ignored(tasks: tuple[str, ...], styles: tuple[str, ...]) -> list[str]:
         skip = [*skip, *GRPC_AUTH]
     if not {"grpc", "websocket"} <= set(styles):
         skip = [*skip, *GRPC_WATCH]
+    if not ("auth" in tasks and "oauth" in auth_methods):
+        skip = [*skip, *OAUTH]
     return skip
 
 
