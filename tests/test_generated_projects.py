@@ -22,16 +22,14 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pytest
 from conftest import ALL_STYLES, FULL, RUNS, render
-from contract.graphql import SERVER_SETTINGS as GRAPHQL_SETTINGS
 from contract.grpc import NOT_SERVING, watch_health
 from contract.subscriptions import open_subscription
 from contract.websocket import GOING_AWAY, closed_with, open_events_socket
-from contract.websocket import SERVER_SETTINGS as WEBSOCKET_SETTINGS
-from contract_run import CORS_ORIGIN, run_contract_suite
+from contract_run import ContractRun, contract_run, run_contract_suite
 from pytest_copie.plugin import Copie
 from toolchains import UV, run
 
-from scripts.services import free_port
+from extensions import auth_methods
 
 # Every case is one of RUNS (conftest.py) for one framework. The index picks the
 # case's own Redis database (scripts/services.py starts Redis with enough of them), so
@@ -42,6 +40,13 @@ CASES = [
     pytest.param(framework, subset, styles, index, id=f"{framework}-{'+'.join(subset)}-{'+'.join(styles)}")
     for index, (framework, subset, styles) in enumerate(_RENDERS)
 ]
+
+
+def sign_in_methods(tasks: tuple[str, ...], styles: tuple[str, ...]) -> tuple[str, ...]:
+    """OAuth folds into the renders with auth and every style (with and without cache)."""
+    if "auth" in tasks and styles == ALL_STYLES and "oauth" in auth_methods.OFFERED:
+        return ("jwt", "oauth")
+    return ("jwt",)
 
 
 def python_313() -> str:
@@ -164,35 +169,20 @@ def run_schemathesis(base_url: str, tasks: tuple[str, ...], workdir: Path) -> st
     return output
 
 
-def _boot_and_probe(
-    command: list[str], project: Path, env: dict[str, str], tasks: tuple[str, ...], styles: tuple[str, ...], log: Path
-) -> None:
-    port = free_port()
-    # The contract suite and schemathesis send hundreds of requests from one client: they
-    # check the contract, not the rate limit (the projects' own tests do), so lift the limit.
-    env = {
-        **env,
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "RATE_LIMIT_PER_MINUTE": "1000000",
-        "CORS_ORIGINS": CORS_ORIGIN,
-        # The GraphQL limits the contract suite tests at and over.
-        **(GRAPHQL_SETTINGS if "graphql" in styles else {}),
-        **({"GRPC_PORT": str(free_port())} if "grpc" in styles else {}),
-        **(WEBSOCKET_SETTINGS if "websocket" in styles else {}),
-    }
+def _boot_and_probe(command: list[str], project: Path, env: dict[str, str], contract: ContractRun, log: Path) -> None:
+    tasks, styles = contract.tasks, contract.styles
+    env = {**env, **contract.server_settings()}
     # Logs go to a file: a pipe nobody reads could fill up and stall the server.
     with (
         log.open("wb") as output,
         subprocess.Popen(command, cwd=project, env=env, stdout=output, stderr=subprocess.STDOUT) as process,
     ):
         try:
-            status, body = _wait_for(f"http://127.0.0.1:{port}/health/ready", process)
+            status, body = _wait_for(f"{contract.base_url}/health/ready", process)
             expected = {name: "ok" for task, name in (("database", "database"), ("cache", "redis")) if task in tasks}
             assert (status, body) == (200, {"status": "ok", "checks": expected})
-            base_url = f"http://127.0.0.1:{port}"
-            contract = run_contract_suite(base_url, tasks, styles, project, env.get("GRPC_PORT"))
-            assert " passed" in contract
+            base_url = contract.base_url
+            assert " passed" in run_contract_suite(contract, project)
             # Once per framework: the full render with every style.
             if tasks == FULL and styles == ALL_STYLES:
                 print(run_schemathesis(base_url, tasks, log.parent))
@@ -228,7 +218,9 @@ def test_generated_project_passes_its_own_tests_and_serves(
     index: int,
     tmp_path: Path,
 ) -> None:
-    project = render(copie, framework=framework, tasks=list(tasks), api_styles=list(styles))
+    methods = sign_in_methods(tasks, styles)
+    answers = {"auth_methods": list(methods)} if "auth" in tasks else {}
+    project = render(copie, framework=framework, tasks=list(tasks), api_styles=list(styles), **answers)
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "VIRTUAL_ENV"))}
     env["DATABASE_URL"] = database_url
     env["REDIS_URL"] = _with_path(service_urls["REDIS_URL"], f"/{FIRST_REDIS_DATABASE + index}")
@@ -262,4 +254,5 @@ def test_generated_project_passes_its_own_tests_and_serves(
     print(output)
     assert " passed" in output.lower()
     (tmp_path / "project.env").rename(env_file)
-    _boot_and_probe(serve, project, env, tasks, styles, tmp_path / "server.log")
+    with contract_run(tasks, styles, methods, tmp_path) as contract:
+        _boot_and_probe(serve, project, env, contract, tmp_path / "server.log")
