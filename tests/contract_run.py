@@ -131,6 +131,7 @@ def run_contract_suite(contract: ContractRun, project: Path) -> str:
     env["CONTRACT_TASKS"] = ",".join(contract.tasks)
     env["CONTRACT_STYLES"] = ",".join(contract.styles)
     env["CONTRACT_CORS_ORIGIN"] = CORS_ORIGIN
+    env["CONTRACT_AUTH_METHODS"] = ",".join(contract.auth_methods)
     if contract.grpc_port is not None:
         env["CONTRACT_GRPC_TARGET"] = f"127.0.0.1:{contract.grpc_port}"
         env["CONTRACT_PROTO_ROOT"] = str(project / "proto")

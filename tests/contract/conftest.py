@@ -3,8 +3,9 @@
 CONTRACT_BASE_URL names the server (for example http://127.0.0.1:8000),
 CONTRACT_TASKS its tasks (for example api,database,cache), CONTRACT_STYLES its API
 styles (for example rest,graphql; rest when unset), CONTRACT_CORS_ORIGIN
-the one origin its CORS_ORIGINS allows and, with grpc, CONTRACT_GRPC_TARGET its
-gRPC address and CONTRACT_PROTO_ROOT the render's proto/ folder. The template's generated-project tests boot
+the one origin its CORS_ORIGINS allows, CONTRACT_AUTH_METHODS its sign-in methods
+(jwt when unset) and, with grpc, CONTRACT_GRPC_TARGET its gRPC address and
+CONTRACT_PROTO_ROOT the render's proto/ folder. The template's generated-project tests boot
 each render and run this suite against it; run it by hand against a server started
 with CORS_ORIGINS=https://app.example:
 
@@ -48,6 +49,13 @@ def styles() -> frozenset[str]:
     """The API styles the server was rendered with (CONTRACT_STYLES, default rest)."""
     value = os.environ.get("CONTRACT_STYLES", "rest")
     return frozenset(style.strip() for style in value.split(",") if style.strip())
+
+
+@pytest.fixture(scope="session")
+def auth_methods() -> frozenset[str]:
+    """How the server's users sign in, with auth (CONTRACT_AUTH_METHODS, default jwt)."""
+    value = os.environ.get("CONTRACT_AUTH_METHODS", "jwt")
+    return frozenset(method.strip() for method in value.split(",") if method.strip())
 
 
 @pytest.fixture(scope="session")

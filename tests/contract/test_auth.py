@@ -57,6 +57,11 @@ def signed_up(client: httpx.Client) -> tuple[dict[str, Any], dict[str, str]]:
     return user, bearer(tokens(client, user["email"]))
 
 
+def as_me(user: dict[str, Any], auth_methods: frozenset[str]) -> dict[str, Any]:
+    """GET /users/me of a user signed up with a password: with oauth, no provider linked yet."""
+    return user | ({"providers": []} if "oauth" in auth_methods else {})
+
+
 def assert_unauthorized(response: httpx.Response) -> None:
     assert_problem(response, 401, "Unauthorized")
     assert response.headers["www-authenticate"].startswith("Bearer")
@@ -74,7 +79,7 @@ def test_sign_up_requires_a_password_and_never_returns_it(client: httpx.Client) 
     assert user["role"] == "user"
 
 
-def test_token_from_json_and_from_the_oauth2_form(client: httpx.Client) -> None:
+def test_token_from_json_and_from_the_oauth2_form(client: httpx.Client, auth_methods: frozenset[str]) -> None:
     user = sign_up(client)
 
     from_json = sign_in(client, user["email"].upper())
@@ -86,7 +91,7 @@ def test_token_from_json_and_from_the_oauth2_form(client: httpx.Client) -> None:
         assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in"}
         assert body["token_type"] == "Bearer"  # noqa: S105  (a scheme name, not a secret)
         assert body["expires_in"] == 900
-        assert client.get("/api/v1/users/me", headers=bearer(body)).json() == user
+        assert client.get("/api/v1/users/me", headers=bearer(body)).json() == as_me(user, auth_methods)
 
 
 def test_unknown_email_and_wrong_password_get_the_same_401(client: httpx.Client) -> None:
@@ -171,10 +176,10 @@ def test_users_me_answers_a_wrong_method_itself_whatever_the_token(client: httpx
             assert_method_not_allowed(client, method, path, allow, headers)
 
 
-def test_users_me_reads_and_changes_the_caller(client: httpx.Client) -> None:
+def test_users_me_reads_and_changes_the_caller(client: httpx.Client, auth_methods: frozenset[str]) -> None:
     user, headers = signed_up(client)
 
-    assert client.get("/api/v1/users/me", headers=headers).json() == user
+    assert client.get("/api/v1/users/me", headers=headers).json() == as_me(user, auth_methods)
     changes = {"name": "Renamed", "password": "another password"}
     changed = client.patch("/api/v1/users/me", headers=headers, json=changes)
 
