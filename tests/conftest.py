@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pytest_copie.plugin import Copie
 
+from extensions import auth_methods
 from extensions.tasks import allowed_subsets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,13 @@ RUNS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
         for subset in (("api",), ("api", "database"), ("api", "database", "auth", "cache"), FULL)
     ),
 )
+
+
+def sign_in_methods(tasks: tuple[str, ...], styles: tuple[str, ...]) -> tuple[str, ...]:
+    """OAuth folds into the renders with auth and every style (with and without cache)."""
+    if "auth" in tasks and styles == ALL_STYLES and "oauth" in auth_methods.OFFERED:
+        return ("jwt", "oauth")
+    return ("jwt",)
 
 
 def render(copie: Copie, **answers: object) -> Path:

@@ -21,15 +21,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
-from conftest import ALL_STYLES, FULL, RUNS, render
+from conftest import ALL_STYLES, FULL, RUNS, render, sign_in_methods
 from contract.grpc import NOT_SERVING, watch_health
 from contract.subscriptions import open_subscription
 from contract.websocket import GOING_AWAY, closed_with, open_events_socket
 from contract_run import ContractRun, contract_run, run_contract_suite
 from pytest_copie.plugin import Copie
 from toolchains import UV, run
-
-from extensions import auth_methods
 
 # Every case is one of RUNS (conftest.py) for one framework. The index picks the
 # case's own Redis database (scripts/services.py starts Redis with enough of them), so
@@ -40,13 +38,6 @@ CASES = [
     pytest.param(framework, subset, styles, index, id=f"{framework}-{'+'.join(subset)}-{'+'.join(styles)}")
     for index, (framework, subset, styles) in enumerate(_RENDERS)
 ]
-
-
-def sign_in_methods(tasks: tuple[str, ...], styles: tuple[str, ...]) -> tuple[str, ...]:
-    """OAuth folds into the renders with auth and every style (with and without cache)."""
-    if "auth" in tasks and styles == ALL_STYLES and "oauth" in auth_methods.OFFERED:
-        return ("jwt", "oauth")
-    return ("jwt",)
 
 
 def python_313() -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FRAMEWORKS, RENDERS, render
+from conftest import FRAMEWORKS, RENDERS, render, sign_in_methods
 from pytest_copie.plugin import Copie
 from toolchains import node_modules, python_venv, run
 
@@ -132,7 +132,8 @@ def check_express(project: Path) -> None:
 def test_render_is_clean_and_passes_its_gates(
     copie: Copie, framework: str, tasks: tuple[str, ...], styles: tuple[str, ...], naming: dict[str, object]
 ) -> None:
-    project = render(copie, framework=framework, tasks=list(tasks), api_styles=list(styles), **naming)
+    methods = {"auth_methods": list(sign_in_methods(tasks, styles))} if "auth" in tasks else {}
+    project = render(copie, framework=framework, tasks=list(tasks), api_styles=list(styles), **naming, **methods)
     assert_no_jinja_leftovers(project)
     assert_names_only_its_framework(project, framework)
     assert_data_files_parse(project)
