@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./settings.js";
 import { createLogger } from "./core/logging.js";
-import { attachTasks, beginShutdown, openDependencies } from "./wiring.js";
+import { attachTasks, beginShutdown, listenTasks, openDependencies } from "./wiring.js";
 
 const IDLE_REAP_INTERVAL_MS = 100;
 
@@ -39,6 +39,8 @@ async function main(config: Config, logger: Logger): Promise<void> {
     server.listen(config.port, config.host, resolve);
   });
   logger.info({ host: config.host, port: config.port }, "listening");
+  // A task's own server (on its own port) drains beside the HTTP server at shut-down.
+  const stopListeners = await listenTasks(dependencies.deps);
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -63,7 +65,8 @@ async function main(config: Config, logger: Logger): Promise<void> {
       logger.warn("grace period over; closing remaining connections");
       server.closeAllConnections();
     }, config.shutdownTimeoutSeconds * 1000);
-    void closed
+    const drained = Promise.all([closed, ...stopListeners.map((stop) => stop())]);
+    void drained
       .then(() => {
         clearInterval(reaper);
         clearTimeout(force);
