@@ -14,7 +14,7 @@ import { loadSync } from "@grpc/proto-loader";
 import { protoPath as healthProto } from "grpc-health-check";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { POST_SERVICE, USER_SERVICE } from "../../src/grpc/server.js";
+import { POST_SERVICE, serveGrpc, USER_SERVICE } from "../../src/grpc/server.js";
 import { newAuthor, startGrpc, unary, type GrpcTestService } from "./client.js";
 
 const LOAD = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
@@ -126,6 +126,13 @@ describe("reflection", () => {
     grpc = await startGrpc({ env: { DOCS_ENABLED: "false" } });
     const UNIMPLEMENTED = 12;
     expect(await listServices(grpc.address)).toBe(UNIMPLEMENTED);
+  });
+});
+
+describe("start-up", () => {
+  it("fails with an error naming GRPC_PORT when the port is in use", async () => {
+    grpc = await startGrpc();
+    await expect(serveGrpc(grpc.service.deps, grpc.running.port)).rejects.toThrow(/^GRPC_PORT \d+: cannot listen/);
   });
 });
 
