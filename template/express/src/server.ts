@@ -34,13 +34,13 @@ async function main(config: Config, logger: Logger): Promise<void> {
   const headersTimeout = Math.min(60_000, requestTimeout);
   const server = createServer({ requestTimeout, headersTimeout }, app);
   attachTasks(server, dependencies.deps, app);
+  // A task's own server (on its own port) first: once HTTP listens, the service is all up.
+  const stopListeners = await listenTasks(dependencies.deps);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, resolve);
   });
   logger.info({ host: config.host, port: config.port }, "listening");
-  // A task's own server (on its own port) drains beside the HTTP server at shut-down.
-  const stopListeners = await listenTasks(dependencies.deps);
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -65,6 +65,7 @@ async function main(config: Config, logger: Logger): Promise<void> {
       logger.warn("grace period over; closing remaining connections");
       server.closeAllConnections();
     }, config.shutdownTimeoutSeconds * 1000);
+    // The tasks' own servers drain beside the HTTP server.
     const drained = Promise.all([closed, ...stopListeners.map((stop) => stop())]);
     void drained
       .then(() => {
