@@ -47,6 +47,8 @@ export interface CallsOptions {
   prepare?: (locals: CallLocals) => (() => void) | undefined;
   /** Without sign-in (no auth), absent: no method asks for a caller. */
   authenticate?: Authenticate;
+  /** Runs each call's work within what watches it (a statement counter); by default, as it is. */
+  measure?: <T>(work: () => Promise<T>, locals: CallLocals, trailers: Record<string, string>) => Promise<T>;
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -65,10 +67,10 @@ function firstText(metadata: Metadata, key: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-function trailersOf(ended: CallStatus): Metadata {
-  const trailers = new Metadata();
-  for (const [key, value] of Object.entries(ended.trailers)) trailers.set(key, value);
-  return trailers;
+function metadataOf(fields: Record<string, string>): Metadata {
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(fields)) metadata.set(key, value);
+  return metadata;
 }
 
 /** One call's life: everything around its handler, from its first byte to its access line. */
@@ -76,6 +78,8 @@ class CallRun {
   readonly started = performance.now();
   readonly controller = new AbortController();
   readonly locals: CallLocals;
+  /** Trailing metadata what watches the call adds, on any outcome. */
+  readonly trailers: Record<string, string> = {};
   private readonly finish: (() => void) | undefined;
   private readonly timer: NodeJS.Timeout;
   private logged = false;
@@ -142,7 +146,9 @@ class CallRun {
         reject(signal.reason as Error);
       });
     });
-    return Promise.race([work(this.context()), aborted]);
+    const context = this.context();
+    const measured = options.measure ? options.measure(() => work(context), this.locals, this.trailers) : work(context);
+    return Promise.race([measured, aborted]);
   }
 
   /** The status `err` ends the call with; an unexpected one is logged with its stack. */
@@ -193,12 +199,13 @@ export class Calls {
         .then(
           (response) => {
             run.end(status.OK);
-            callback(null, response);
+            callback(null, response, metadataOf(run.trailers));
           },
           (err: unknown) => {
             const ended = run.failure(err);
             run.end(ended.code);
-            callback({ code: ended.code, details: ended.details, metadata: trailersOf(ended) });
+            const trailers = metadataOf({ ...run.trailers, ...ended.trailers });
+            callback({ code: ended.code, details: ended.details, metadata: trailers });
           },
         );
     };
@@ -219,7 +226,7 @@ export class Calls {
             const ended = run.failure(err);
             run.end(ended.code);
             // grpc-js ends a server stream with the status of the error it is given.
-            call.emit("error", { code: ended.code, details: ended.details, metadata: trailersOf(ended) });
+            call.emit("error", { code: ended.code, details: ended.details, metadata: metadataOf(ended.trailers) });
           },
         );
     };
