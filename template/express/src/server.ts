@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./settings.js";
 import { createLogger } from "./core/logging.js";
-import { attachTasks, beginShutdown, openDependencies } from "./wiring.js";
+import { attachTasks, beginShutdown, listenTasks, openDependencies } from "./wiring.js";
 
 const IDLE_REAP_INTERVAL_MS = 100;
 
@@ -34,6 +34,8 @@ async function main(config: Config, logger: Logger): Promise<void> {
   const headersTimeout = Math.min(60_000, requestTimeout);
   const server = createServer({ requestTimeout, headersTimeout }, app);
   attachTasks(server, dependencies.deps, app);
+  // A task's own server (on its own port) first: once HTTP listens, the service is all up.
+  const stopListeners = await listenTasks(dependencies.deps);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, resolve);
@@ -63,7 +65,9 @@ async function main(config: Config, logger: Logger): Promise<void> {
       logger.warn("grace period over; closing remaining connections");
       server.closeAllConnections();
     }, config.shutdownTimeoutSeconds * 1000);
-    void closed
+    // The tasks' own servers drain beside the HTTP server.
+    const drained = Promise.all([closed, ...stopListeners.map((stop) => stop())]);
+    void drained
       .then(() => {
         clearInterval(reaper);
         clearTimeout(force);

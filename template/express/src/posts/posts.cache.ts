@@ -33,6 +33,6 @@ const NO_CACHE: PostCache = {
   forgetAuthor: () => Promise.resolve(),
 };
 
-export function postCache(res: Response): PostCache {
+export function postCache(res: Pick<Response, "locals">): PostCache {
   return res.locals.postCache ?? NO_CACHE;
 }

@@ -29,6 +29,6 @@ export const NO_POST_EVENTS: PostEvents = {
   deleted: () => undefined,
 };
 
-export function postEvents(res: Response): PostEvents {
+export function postEvents(res: Pick<Response, "locals">): PostEvents {
   return res.locals.postEvents ?? NO_POST_EVENTS;
 }

@@ -28,6 +28,6 @@ export const NO_USER_CACHE: UserCache = {
   forget: () => Promise.resolve(),
 };
 
-export function userCache(res: Response): UserCache {
+export function userCache(res: Pick<Response, "locals">): UserCache {
   return res.locals.userCache ?? NO_USER_CACHE;
 }

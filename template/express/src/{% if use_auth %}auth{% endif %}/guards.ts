@@ -22,7 +22,7 @@ import { readAccessToken } from "./tokens.js";
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** The caller; set by `authenticate`, so it is there in every route behind it. */
-export function caller(res: Response): User {
+export function caller(res: Pick<Response, "locals">): User {
   const user = res.locals.caller as User | undefined;
   if (!user) throw new NotAuthenticatedError();
   return user;

@@ -97,16 +97,24 @@ function forgetAgainOnClose(this: Response): void {
   void this.locals.cacheAside?.forgetAgain();
 }
 
-export function cacheReads({ redis, ttlSeconds, logger }: CacheReadsOptions): RequestHandler {
+/** Gives each locals it is handed (a request's, or a call's beside HTTP) its caches over Redis. */
+export function readCaches({ redis, ttlSeconds, logger }: CacheReadsOptions): (locals: Express.Locals) => void {
   // Shared by every request of this app: concurrent misses of one key queue here.
   const locks = new KeyLocks();
   const options = { ttlSeconds, locks, logger };
+  return (locals) => {
+    const cache = new CacheAside(redis, options);
+    locals.postCache = new RedisPostCache(cache);
+    locals.userCache = new RedisUserCache(cache);
+    locals.cacheAside = cache;
+  };
+}
+
+export function cacheReads(options: CacheReadsOptions): RequestHandler {
+  const give = readCaches(options);
   // No closure per request: classes, and one listener shared by every response.
   return (_req, res, next) => {
-    const cache = new CacheAside(redis, options);
-    res.locals.postCache = new RedisPostCache(cache);
-    res.locals.userCache = new RedisUserCache(cache);
-    res.locals.cacheAside = cache;
+    give(res.locals);
     res.on("close", forgetAgainOnClose);
     next();
   };

@@ -73,6 +73,8 @@ export class Connections {
   private readonly listeners: Listener[] = [];
   private stopping = false;
   private readonly pinger: NodeJS.Timeout;
+  /** Event streams open now that are not sockets (another API style's), counted in the same limit. */
+  private streams = 0;
 
   constructor(private readonly limits: ConnectionLimits) {
     this.pinger = setInterval(() => {
@@ -88,7 +90,18 @@ export class Connections {
 
   /** Whether one more socket may open now: under the limit, and not shutting down. */
   hasRoom(): boolean {
-    return !this.stopping && this.open.size < this.limits.wsMaxConnections;
+    return !this.stopping && this.open.size + this.streams < this.limits.wsMaxConnections;
+  }
+
+  /** Count a stream that is not a socket in the limit: the function that uncounts it, or undefined without room. */
+  admit(): (() => void) | undefined {
+    if (!this.hasRoom()) return undefined;
+    this.streams += 1;
+    let counted = true;
+    return () => {
+      if (counted) this.streams -= 1;
+      counted = false;
+    };
   }
 
   /** Count, ping and close `socket` with the others; `events: false` for one that does not speak events.v1. */
