@@ -189,11 +189,22 @@ export type ServerStream<Request, Response> = (
 
 /** Wraps each method's handler; one instance per server. */
 export class Calls {
+  // Unary calls under way, and who waits for there to be none (a shut-down).
+  private inFlight = 0;
+  private idle: (() => void)[] = [];
+
   constructor(private readonly options: CallsOptions) {}
+
+  /** Resolves once no unary call is under way (streams do not count: they never finish by themselves). */
+  drained(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
 
   unary<Request, Response>(handler: Unary<Request, Response>): handleUnaryCall<Request, Response> {
     return (call, callback) => {
       const run = new CallRun(this.options, call, true);
+      this.inFlight += 1;
       run
         .run((context) => handler(call.request, context))
         .then(
@@ -207,7 +218,11 @@ export class Calls {
             const trailers = metadataOf({ ...run.trailers, ...ended.trailers });
             callback({ code: ended.code, details: ended.details, metadata: trailers });
           },
-        );
+        )
+        .finally(() => {
+          this.inFlight -= 1;
+          if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+        });
     };
   }
 

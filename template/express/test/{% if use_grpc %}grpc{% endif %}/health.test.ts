@@ -173,4 +173,25 @@ describe("shut-down", () => {
     await stopped;
     health.close();
   });
+
+  it("does not wait for a health Watch left open: it sees NOT_SERVING, then the server stops", async () => {
+    grpc = await startGrpc({ env: { GRPC_HEALTH_CHECK_SECONDS: "0.2", SHUTDOWN_TIMEOUT_SECONDS: "30" } });
+    const health = new Health(grpc.address, credentials.createInsecure());
+    const stream = (health as unknown as { watch: Watch }).watch.bind(health)({ service: "" });
+    await watchUntil(stream, (seen) => seen.at(-1) === "SERVING");
+    const statuses: string[] = [];
+    stream.on("data", ({ status }: { status: string }) => statuses.push(status));
+    const ended = new Promise<string>((resolve) => {
+      stream.on("error", (err: { code: number }) => {
+        resolve(String(err.code));
+      });
+    });
+
+    // Well within the 30 s grace: nothing but the open Watch is left to wait for.
+    await grpc.running.stop();
+
+    expect(statuses).toEqual(["NOT_SERVING"]);
+    expect(await ended).not.toBe("");
+    health.close();
+  }, 10_000);
 });
