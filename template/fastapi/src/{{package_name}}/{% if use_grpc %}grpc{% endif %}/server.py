@@ -1,5 +1,7 @@
 """The gRPC server: its options, the two services, health checking and reflection."""
 
+import logging
+
 from fastapi import FastAPI
 from grpc import aio
 from grpc_health.v1 import health_pb2_grpc
@@ -13,6 +15,8 @@ from .posts import SERVICE as POST_SERVICE
 from .posts import post_service
 from .users import SERVICE as USER_SERVICE
 from .users import user_service
+
+logger = logging.getLogger(__name__)
 
 SERVICES = (USER_SERVICE, POST_SERVICE)
 # As REST's body limit: a larger message is refused by gRPC itself (RESOURCE_EXHAUSTED).
@@ -49,4 +53,5 @@ def build_server(app: FastAPI) -> tuple[aio.Server, HealthServicer]:
         raise PortInUseError(address) from exc
     if not bound:
         raise PortInUseError(address)
+    logger.info("grpc server listening", extra={"address": address})
     return server, health
