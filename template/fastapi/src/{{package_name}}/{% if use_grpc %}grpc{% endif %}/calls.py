@@ -70,7 +70,8 @@ def _client(peer: str) -> tuple[str, int]:
 
 def _scope(app: FastAPI, rpc: str, context: Context) -> Scope:
     headers = [
-        (key.encode("latin-1"), value.encode("latin-1"))
+        # gRPC restricts these to printable ASCII; anything else cannot be a valid value.
+        (key.encode("latin-1", "replace"), value.encode("latin-1", "replace"))
         for key, value in context.invocation_metadata() or ()
         if isinstance(value, str)
     ]
