@@ -19,7 +19,7 @@ collect_ignore = [] if os.environ.get("CONTRACT_BASE_URL") else ["contract"]
 TASK_SUBSETS = allowed_subsets()
 FRAMEWORKS = ("fastapi", "express")
 FULL = TASK_SUBSETS[-1]
-ALL_STYLES = ("rest", "graphql", "websocket")
+ALL_STYLES = ("rest", "graphql", "grpc", "websocket")
 # The renders the matrix checks (tests/test_render_matrix.py), per framework: every task
 # subset with every style, and two REST-only ones (the full render and the smallest).
 # New styles fold into these cases rather than multiplying them (CI time).
