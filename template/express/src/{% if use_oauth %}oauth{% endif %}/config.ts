@@ -15,11 +15,13 @@ const list = z.string().transform((value) =>
     .filter((item) => item !== ""),
 );
 
-const providerNames = list.pipe(
-  z
-    .array(z.string().regex(PROVIDER_NAME, { error: "each name must be lower-case letters and digits, 1-32" }))
-    .refine((names) => new Set(names).size === names.length, { error: "names a provider twice" }),
-);
+const providerNames = list.superRefine((names, ctx) => {
+  for (const name of names.filter((each) => !PROVIDER_NAME.test(each))) {
+    const message = `"${name}" is not a provider name: a lower-case letter, then up to 31 letters and digits`;
+    ctx.addIssue({ code: "custom", message });
+  }
+  if (new Set(names).size !== names.length) ctx.addIssue({ code: "custom", message: "names a provider twice" });
+});
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
 

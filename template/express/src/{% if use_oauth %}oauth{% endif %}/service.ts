@@ -82,6 +82,11 @@ export async function callback(services: OauthServices, name: string, search: st
     throw new InvalidStateError();
   }
   try {
+    const declined = parameters.get("error");
+    if (declined !== null) {
+      const code = declined === "access_denied" ? "access_denied" : "provider_error";
+      throw new SignInRefused(code, `the provider answered ${declined.slice(0, 64)}`);
+    }
     const provider = await services.providers.get(name).catch((err: unknown) => {
       throw new SignInRefused("provider_error", describe(err));
     });
@@ -108,13 +113,6 @@ async function signedInAccount(
   state: string,
   record: { verifier: string; nonce: string },
 ): Promise<ProviderAccount> {
-  const declined = parameters.get("error");
-  if (declined !== null) {
-    throw new SignInRefused(
-      declined === "access_denied" ? "access_denied" : "provider_error",
-      `provider said ${declined}`,
-    );
-  }
   const current = new URL(callbackUrl(services.publicBaseUrl, provider.settings.name));
   current.search = parameters.toString();
   let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
