@@ -12,11 +12,23 @@ file includes it inside a sentence (it then says so).
 
 from __future__ import annotations
 
+import runpy
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import cast
 
 from jinja2 import Environment, TemplateNotFound, pass_context
 from jinja2.ext import Extension
 from jinja2.runtime import Context
+
+# Copier loads this file by path, outside any package: its helper is run by path too.
+_this_checkout: Callable[[], AbstractContextManager[None]] = runpy.run_path(
+    str(Path(__file__).with_name("checkout.py"))
+)["this_checkout"]
+
+with _this_checkout():
+    from extensions import auth_methods
 
 # The folder that holds each framework's task folders, relative to the repository root
 # (the root of Copier's template loader, so these paths can be included as they are).
@@ -44,11 +56,14 @@ def _exists(environment: Environment, path: str) -> bool:
 @pass_context
 def task_parts(context: Context, name: str) -> list[str]:
     """The include paths of part ``name`` of each chosen task that has one, in answer order,
-    then of each chosen API style beyond REST (a style's folder is built like a task's)."""
+    then of each chosen sign-in method beyond jwt, then of each chosen API style beyond REST
+    (their folders are built like a task's)."""
     framework = cast("str", context["framework"])
     tasks = cast("list[str]", context["tasks"])  # Copier keeps a multiselect in choice order
+    # use_<method> is true only with auth (extensions/context.py).
+    methods = [method for method in auth_methods.OPTIONAL if context.get(f"use_{method}") is True]
     styles = [style for style in cast("list[str]", context.get("api_styles", [])) if style != "rest"]
-    paths = (part_path(framework, folder, name) for folder in (*tasks, *styles))
+    paths = (part_path(framework, folder, name) for folder in (*tasks, *methods, *styles))
     return [path for path in paths if _exists(context.environment, path)]
 
 

@@ -17,7 +17,7 @@ const challenge = { "WWW-Authenticate": z.literal("Bearer") };
 export const UNAUTHORIZED = problemResponse("Missing, invalid or expired bearer token", { headers: challenge });
 export const FORBIDDEN = problemResponse("Your role does not allow this");
 
-const TokenPairSchema = z
+export const TokenPairSchema = z
   .object({
     access_token: z.string(),
     refresh_token: z.string(),
@@ -32,7 +32,8 @@ const TokenForm = z.object({
   password: z.string().meta({ format: "password" }),
 });
 
-export function describeAuth(registry: OpenAPIRegistry): void {
+/** `account`: what GET /users/me answers, the user record unless a task adds to it. */
+export function describeAuth(registry: OpenAPIRegistry, account: z.ZodType = UserPublic): void {
   // A password flow: the bearer token comes from /auth/token, which takes the OAuth2 form.
   registry.registerComponent("securitySchemes", SCHEME, {
     type: "oauth2",
@@ -94,7 +95,7 @@ export function describeAuth(registry: OpenAPIRegistry): void {
     operationId: "readMe",
     summary: "Read Me",
     security: BEARER,
-    responses: { 200: jsonResponse("Successful Response", UserPublic), 401: UNAUTHORIZED },
+    responses: { 200: jsonResponse("Successful Response", account), 401: UNAUTHORIZED },
   });
   registry.registerPath({
     method: "patch",

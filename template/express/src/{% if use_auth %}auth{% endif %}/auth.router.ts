@@ -5,6 +5,7 @@ import { methodNotAllowed } from "../core/problem.js";
 import { parseInput, parseRequest } from "../core/validation.js";
 import { postCache } from "../posts/posts.cache.js";
 import { userCache } from "../users/users.cache.js";
+import type { User } from "../users/users.repository.js";
 import { toUserPublic } from "../users/users.schemas.js";
 import { caller } from "./guards.js";
 import { AccountUpdate, Credentials, RefreshRequest } from "./schemas.js";
@@ -53,13 +54,22 @@ export function createAuthRouter(auth: AuthServices, bodyLimit: string): Router 
   return router;
 }
 
+/** What GET /users/me answers for the caller: the user record, and what another task adds to it. */
+export type AccountView = (user: User) => Promise<object>;
+
+const USER_RECORD: AccountView = (user) => Promise.resolve(toUserPublic(user));
+
 /** `authenticated` starts each handler, so another method is a 405 to anyone. */
-export function createAccountRouter(auth: AuthServices, authenticated: RequestHandler): Router {
+export function createAccountRouter(
+  auth: AuthServices,
+  authenticated: RequestHandler,
+  view: AccountView = USER_RECORD,
+): Router {
   const router = Router();
   router
     .route("/")
-    .get(authenticated, (_req, res) => {
-      res.json(toUserPublic(caller(res)));
+    .get(authenticated, async (_req, res) => {
+      res.json(await view(caller(res)));
     })
     .patch(authenticated, async (req, res) => {
       // Change your name and/or password.

@@ -31,7 +31,12 @@ export async function signIn(auth: AuthServices, email: string, password: string
     throw new InvalidCredentialsError();
   }
   await auth.attempts.reset(key);
-  return withTransaction(auth.db, (trx) => issue(trx, auth.keys, found[0], randomUUID()));
+  return startSession(auth, found[0]);
+}
+
+/** A new session of `user` (a new token family): its first token pair. */
+export function startSession(auth: AuthServices, user: User): Promise<TokenPair> {
+  return withTransaction(auth.db, (trx) => issue(trx, auth.keys, user, randomUUID()));
 }
 
 /** Replace the refresh token with a new pair; a replayed one revokes its family. */
