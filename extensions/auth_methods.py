@@ -11,7 +11,7 @@ from extensions.choices import Choice
 
 METHODS: tuple[Choice, ...] = (
     Choice("jwt", "email and password, then the service's own access and refresh tokens"),
-    Choice("oauth", "sign in with an OpenID Connect provider (Google, Microsoft, any issuer)", offered=False),
+    Choice("oauth", "sign in with an OpenID Connect provider (Google, Microsoft, any issuer)"),
 )
 NAMES: tuple[str, ...] = tuple(method.name for method in METHODS)
 # The service always issues its own tokens: every other method ends in them.

@@ -44,11 +44,15 @@ def _exists(environment: Environment, path: str) -> bool:
 @pass_context
 def task_parts(context: Context, name: str) -> list[str]:
     """The include paths of part ``name`` of each chosen task that has one, in answer order,
-    then of each chosen API style beyond REST (a style's folder is built like a task's)."""
+    then of each chosen API style beyond REST, then of each sign-in method beyond the service's
+    own tokens (a style's or method's folder is built like a task's)."""
     framework = cast("str", context["framework"])
     tasks = cast("list[str]", context["tasks"])  # Copier keeps a multiselect in choice order
     styles = [style for style in cast("list[str]", context.get("api_styles", [])) if style != "rest"]
-    paths = (part_path(framework, folder, name) for folder in (*tasks, *styles))
+    # A method's use_<name> flag is set only when auth is chosen (extensions/context.py).
+    chosen_methods = cast("list[str]", context.get("auth_methods", []))
+    methods = [method for method in chosen_methods if context.get(f"use_{method}") is True]
+    paths = (part_path(framework, folder, name) for folder in (*tasks, *styles, *methods))
     return [path for path in paths if _exists(context.environment, path)]
 
 

@@ -148,14 +148,8 @@ BAD_ANSWERS = [
         id="auth-methods-without-jwt",
     ),
     pytest.param(
-        {"auth_methods": ["jwt", "oauth"]},
-        "Invalid choice for 'auth_methods': auth_methods: 'oauth' is not offered yet; choose from jwt "
-        "(for example --data auth_methods='[jwt]').",
-        id="auth-methods-not-offered",
-    ),
-    pytest.param(
         {"auth_methods": ["jwt", "saml"]},
-        "Invalid choice for 'auth_methods': 'saml' is not in ['jwt']",
+        "Invalid choice for 'auth_methods': 'saml' is not in ['jwt', 'oauth']",
         id="auth-methods-unknown",
     ),
 ]
