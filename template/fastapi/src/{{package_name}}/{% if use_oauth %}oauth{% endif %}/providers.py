@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-import httpx
+import httpx2
 import jwt
 from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
 
@@ -65,7 +65,7 @@ class Provider:
         self,
         settings: ProviderSettings,
         redirect_uri: str,
-        http: httpx.AsyncClient,
+        http: httpx2.AsyncClient,
         *,
         allow_http: bool,
     ) -> None:
@@ -119,7 +119,7 @@ class Provider:
             raise SignInRefusedError(
                 "provider_error", f"token endpoint: {exc.error}"[:100]
             ) from None
-        except (httpx.HTTPError, ProviderUnavailableError, ValueError) as exc:
+        except (httpx2.HTTPError, ProviderUnavailableError, ValueError) as exc:
             raise SignInRefusedError(
                 "provider_error", f"token endpoint: {type(exc).__name__}"
             ) from None
@@ -150,7 +150,7 @@ class Provider:
             )
         except jwt.PyJWTError as exc:
             return _refuse(type(exc).__name__)
-        except (httpx.HTTPError, ValueError, ProviderUnavailableError) as exc:
+        except (httpx2.HTTPError, ValueError, ProviderUnavailableError) as exc:
             return _refuse(f"signing keys: {type(exc).__name__}")
         return _checked_claims(claims, self.settings.client_id, nonce)
 
@@ -160,7 +160,7 @@ class Provider:
             response = await self.http.get(url, timeout=HTTP_TIMEOUT_SECONDS)
             response.raise_for_status()
             return self._read(response.json())
-        except (httpx.HTTPError, ValueError, KeyError) as exc:
+        except (httpx2.HTTPError, ValueError, KeyError) as exc:
             # Never the provider's answer: it may be anything, and it is not ours to show.
             reason = str(exc) if isinstance(exc, UnusableDiscoveryError) else type(exc).__name__
             logger.warning("OIDC discovery failed", extra={"provider": self.name, "reason": reason})

@@ -157,11 +157,18 @@ async def _signed_in(
         raise SignInRefusedError("provider_error", "no code")
     id_token = await provider.exchange(answer.code, record.verifier)
     claims = await provider.verify(id_token, record.nonce)
+    return await open_account(sign_in.sessionmaker, provider.name, claims)
+
+
+async def open_account(
+    sessionmaker: async_sessionmaker[AsyncSession], provider: str, claims: IdTokenClaims
+) -> User:
+    """The account of a verified ID token (identities.py's rules), in a transaction of its own."""
     try:
-        return await _account(sign_in.sessionmaker, provider.name, claims)
+        return await _account(sessionmaker, provider, claims)
     except (EmailTakenError, IntegrityError):
         # A concurrent first sign-in won the race: this second attempt finds its account.
-        return await _account(sign_in.sessionmaker, provider.name, claims)
+        return await _account(sessionmaker, provider, claims)
 
 
 async def _account(
