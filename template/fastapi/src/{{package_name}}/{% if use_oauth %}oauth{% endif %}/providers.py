@@ -131,28 +131,17 @@ class Provider:
     async def verify(self, id_token: str, nonce: str) -> IdTokenClaims:
         """The ID token's claims once every check passed; else an ``invalid_id_token`` refusal."""
         try:
-            header = jwt.get_unverified_header(id_token)
-            algorithm = header.get("alg")
+            key_id = jwt.get_unverified_header(id_token).get("kid")
             discovery = await self.discovery()
-            if algorithm not in discovery.algorithms:
-                return _refuse(f"algorithm {str(algorithm)[:16]!r} not allowed")
-            jwk = await self._key(header.get("kid"))
-            if jwk is None:
-                return _refuse("signing key not found")
-            claims = jwt.decode(
-                id_token,
-                jwt.PyJWK(jwk, algorithm=algorithm),
-                algorithms=[algorithm],
-                audience=self.settings.client_id,
-                issuer=self.settings.issuer,
-                # iat is checked below, with leeway for a provider's clock a little ahead.
-                options={"require": ["iss", "sub", "aud", "exp", "iat"], "verify_iat": False},
-            )
+            jwk = await self._key(key_id)
         except jwt.PyJWTError as exc:
             return _refuse(type(exc).__name__)
         except (httpx2.HTTPError, ValueError, ProviderUnavailableError) as exc:
             return _refuse(f"signing keys: {type(exc).__name__}")
-        return _checked_claims(claims, self.settings.client_id, nonce)
+        if jwk is None:
+            return _refuse("signing key not found")
+        expected = Expected(self.settings.issuer, self.settings.client_id, nonce)
+        return checked_id_token(id_token, jwk, discovery.algorithms, expected)
 
     async def _discover(self) -> Discovery:
         url = self.settings.issuer.rstrip("/") + "/.well-known/openid-configuration"
@@ -217,6 +206,41 @@ class Provider:
             for key in keys
             if isinstance(key, dict) and key.get("use", "sig") == "sig"
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """What an ID token of this sign-in must say: who issued it, for whom, in answer to what."""
+
+    issuer: str
+    client_id: str
+    nonce: str
+
+
+def checked_id_token(
+    id_token: str, jwk: dict[str, Any], algorithms: frozenset[str], expected: Expected
+) -> IdTokenClaims:
+    """The claims of an ID token signed with ``jwk``, once every check passed.
+
+    The algorithm is one of ``algorithms`` (what discovery announced, asymmetric only) and
+    the key is used with that algorithm alone; else an ``invalid_id_token`` refusal.
+    """
+    try:
+        algorithm = jwt.get_unverified_header(id_token).get("alg")
+        if algorithm not in algorithms:
+            return _refuse(f"algorithm {str(algorithm)[:16]!r} not allowed")
+        claims = jwt.decode(
+            id_token,
+            jwt.PyJWK(jwk, algorithm=algorithm),
+            algorithms=[algorithm],
+            audience=expected.client_id,
+            issuer=expected.issuer,
+            # iat is checked below, with leeway for a provider's clock a little ahead.
+            options={"require": ["iss", "sub", "aud", "exp", "iat"], "verify_iat": False},
+        )
+    except jwt.PyJWTError as exc:
+        return _refuse(type(exc).__name__)
+    return _checked_claims(claims, expected.client_id, expected.nonce)
 
 
 def _refuse(reason: str) -> NoReturn:
