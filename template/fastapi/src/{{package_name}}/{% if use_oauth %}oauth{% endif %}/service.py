@@ -99,6 +99,9 @@ async def callback(
         await attempts.fail(key)
         _log_refusal(provider.name, "invalid_oauth_state")
         raise InvalidOAuthStateError
+    if record.redirect_to not in sign_in.allowlist:
+        # Taken off OAUTH_REDIRECT_ALLOWLIST since the sign-in started: no longer sent anywhere.
+        raise RedirectNotAllowedError
     try:
         user = await _signed_in(sign_in, provider, answer, record)
     except SignInRefusedError as refused:
