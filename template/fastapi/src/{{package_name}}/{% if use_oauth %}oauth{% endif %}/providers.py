@@ -99,8 +99,14 @@ class Provider:
     async def authorization_url(self, *, state: str, nonce: str, verifier: str) -> str:
         """Where the browser signs in: code flow, PKCE S256, this state and nonce."""
         discovery = await self.discovery()
+        return self.authorization_url_at(
+            discovery.authorization_endpoint, state=state, nonce=nonce, verifier=verifier
+        )
+
+    def authorization_url_at(self, endpoint: str, *, state: str, nonce: str, verifier: str) -> str:
+        """``authorization_url`` at a known authorization endpoint."""
         url, _state = self.client.create_authorization_url(
-            discovery.authorization_endpoint, state=state, code_verifier=verifier, nonce=nonce
+            endpoint, state=state, code_verifier=verifier, nonce=nonce
         )
         return url
 
