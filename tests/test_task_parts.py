@@ -22,6 +22,15 @@ def test_parts_come_in_answer_order_and_only_from_tasks_that_have_them() -> None
     assert found == [part_path("express", task, "readme-settings.md") for task in ("database", "cache")]
 
 
+def test_a_sign_in_methods_parts_come_last_and_only_when_its_flag_is_set() -> None:
+    environment = Environment(loader=FileSystemLoader(ROOT), extensions=[TaskPartsExtension], autoescape=True)
+    template = environment.from_string('{{ task_parts("readme-settings.md") | join("\n") }}')
+    answers = {"framework": "fastapi", "tasks": ["api", "database", "auth"], "auth_methods": ["jwt", "oauth"]}
+    found = template.render(**answers, use_oauth=True).splitlines()
+    assert found[-1] == part_path("fastapi", "oauth", "readme-settings.md")
+    assert part_path("fastapi", "oauth", "readme-settings.md") not in template.render(**answers, use_oauth=False)
+
+
 def test_every_part_is_included_by_a_shared_file() -> None:
     shared = [path for path in (ROOT / "template").rglob("*.jinja") if "_parts" not in path.parts]
     included = {name for path in shared for name in INCLUDED.findall(path.read_text(encoding="utf-8"))}

@@ -36,6 +36,11 @@ async def sign_in(  # noqa: PLR0913  (the credentials, where they come from, and
         await attempts.fail(key)
         raise InvalidCredentialsError
     await attempts.reset(key)
+    return await start_session(store, settings, user)
+
+
+async def start_session(store: AuthStore, settings: AuthSettings, user: User) -> TokenPair:
+    """The token pair of a new session (a new refresh family), however the user signed in."""
     return await _issue(store, settings, user, family_id=uuid.uuid4())
 
 
