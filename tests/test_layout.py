@@ -1,7 +1,7 @@
 """README "Layout": one vocabulary, each row a file (and name) that both renders hold.
 
-The task column may name an API style: the file is then in the full render with every
-style, and in no render without the style."""
+The task column may name an API style or a sign-in method: the file is then in the full
+render with every style and method, and in no render without it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from conftest import ALL_STYLES, FRAMEWORKS, ROOT, render
 from pytest_copie.plugin import Copie
 
-from extensions import styles
+from extensions import auth_methods, styles
 from extensions.tasks import NAMES
 from hooks.definitions import names_in
 
@@ -56,7 +56,8 @@ def stem(framework: str, path: str) -> tuple[str, str]:
 
 def test_the_table_lists_rows_of_every_task_and_style() -> None:
     offered = {style for style in styles.OFFERED if style != styles.REQUIRED}
-    assert {task for task, _, _ in ROWS} == {*NAMES, *offered, API_ONLY}
+    methods = {method for method in auth_methods.OFFERED if method != auth_methods.REQUIRED}
+    assert {task for task, _, _ in ROWS} == {*NAMES, *offered, *methods, API_ONLY}
 
 
 @pytest.mark.parametrize(("task", "fastapi", "express"), ROWS, ids=[row[1] for row in ROWS])
@@ -78,7 +79,7 @@ def holds(project: Path, path: str) -> str | None:
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_renders_hold_what_the_table_lists(copie: Copie, framework: str) -> None:
-    full = render(copie, framework=framework, api_styles=list(ALL_STYLES))
+    full = render(copie, framework=framework, api_styles=list(ALL_STYLES), auth_methods=list(auth_methods.OFFERED))
     lean = render(copie, framework=framework, tasks=["api"])
     problems = []
     for task, fastapi, express in ROWS:
