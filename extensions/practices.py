@@ -15,11 +15,12 @@ from typing import Any
 
 import yaml
 
-from extensions import styles
+from extensions import auth_methods, styles
 from extensions.tasks import NAMES as TASK_NAMES
 
-# A catalogue file is named for what brings its practices: a task, or an API style beyond REST.
-NAMES: tuple[str, ...] = (*TASK_NAMES, *styles.OPTIONAL)
+# A catalogue file is named for what brings its practices: a task, a sign-in method beyond jwt,
+# or an API style beyond REST.
+NAMES: tuple[str, ...] = (*TASK_NAMES, *auth_methods.OPTIONAL, *styles.OPTIONAL)
 
 MANIFEST_NAME = "best_practices.json"
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "practices"

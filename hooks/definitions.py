@@ -42,6 +42,8 @@ _SQL_OBJECT = re.compile(
 )
 # A variable of a dotenv file.
 _ENV_VARIABLE = re.compile(r"^([A-Za-z_]\w*)=", re.MULTILINE)
+# A service, message or enum of a .proto, or an rpc of a service, at the start of a line.
+_PROTO_DECLARATION = re.compile(r"^[ \t]*(?:service|message|enum|rpc)[ \t]+(\w+)", re.MULTILINE)
 # Alembic operations whose first argument names the table or index they create.
 _ALEMBIC_CREATES = {"create_table", "create_index"}
 
@@ -102,6 +104,10 @@ def env_definitions(source: str) -> frozenset[str]:
     return frozenset(match.group(1) for match in _ENV_VARIABLE.finditer(source))
 
 
+def proto_definitions(source: str) -> frozenset[str]:
+    return frozenset(_PROTO_DECLARATION.findall(source))
+
+
 def ignore_rules(source: str) -> frozenset[str]:
     lines = (line.strip() for line in source.splitlines())
     return frozenset(line for line in lines if line and not line.startswith("#"))
@@ -114,6 +120,7 @@ _DEFINITIONS: dict[str, Reader] = {
     ".ts": typescript_definitions,
     ".sql": sql_definitions,
     ".env": env_definitions,
+    ".proto": proto_definitions,
     ".gitignore": ignore_rules,
 }
 _TESTS: dict[str, Reader] = {".py": python_tests, ".ts": typescript_tests}

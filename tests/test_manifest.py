@@ -11,7 +11,7 @@ from conftest import ALL_STYLES, FRAMEWORKS, ROOT, render
 from jsonschema import Draft202012Validator
 from pytest_copie.plugin import Copie
 
-from extensions import styles
+from extensions import auth_methods, styles
 from extensions.practices import CATALOGUE, CATALOGUE_DIR, MANIFEST_NAME, CatalogueError, load_catalogue
 from extensions.tasks import NAMES as TASK_NAMES
 from hooks.definitions import names_in, python_definitions, typescript_definitions, typescript_tests
@@ -20,7 +20,11 @@ from hooks.write_manifest import main as write_manifest_main
 SCHEMA = json.loads((ROOT / "practices" / "schema.json").read_text(encoding="utf-8"))
 # The brief's five practices; connection pooling is met once per pool (PostgreSQL, Redis).
 # What brings practices: every task, and every API style offered beyond REST.
-NAMES = (*TASK_NAMES, *(style for style in styles.OFFERED if style != styles.REQUIRED))
+NAMES = (
+    *TASK_NAMES,
+    *(method for method in auth_methods.OFFERED if method != auth_methods.REQUIRED),
+    *(style for style in styles.OFFERED if style != styles.REQUIRED),
+)
 BRIEF = {
     "validate-inputs",
     "connection-pooling",
@@ -182,7 +186,7 @@ def test_manifest_lists_only_practices_of_the_chosen_tasks(copie: Copie, framewo
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_every_claim_in_the_manifest_names_a_definition_or_a_test_of_the_render(copie: Copie, framework: str) -> None:
     # Every task and every style: every practice of the catalogue is claimed.
-    project = render(copie, framework=framework, api_styles=list(ALL_STYLES))
+    project = render(copie, framework=framework, api_styles=list(ALL_STYLES), auth_methods=list(auth_methods.OFFERED))
     manifest = json.loads((project / MANIFEST_NAME).read_text())
     assert {entry["task"] for entry in manifest} == set(NAMES)
     for entry in manifest:
