@@ -22,14 +22,6 @@ _CODES = {
     429: grpc.StatusCode.RESOURCE_EXHAUSTED,
     503: grpc.StatusCode.UNAVAILABLE,
 }
-# Details of gRPC's own wording, where REST's would name HTTP things (headers, bodies).
-_DETAILS = {
-    "not_authenticated": "Missing, invalid or expired bearer token",
-    "invalid_token": "Missing, invalid or expired bearer token",
-    "forbidden": "Your role does not allow this",
-    "user_not_found": "No user has this id",
-    "post_not_found": "No post has this id",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,4 +41,5 @@ def status_of(error: AppError) -> Status:
         return Status(code, f"Invalid request: {fields}")
     trailers = tuple((name.lower(), value) for name, value in error.headers.items())
     retry = tuple(trailer for trailer in trailers if trailer[0] == "retry-after")
-    return Status(code, _DETAILS.get(error.code, error.detail), retry)
+    # REST's detail, word for word, but for the delay: a retry-after trailer, not a header.
+    return Status(code, error.detail.replace("Retry-After", "retry-after"), retry)
