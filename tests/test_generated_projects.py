@@ -188,7 +188,7 @@ def _boot_and_probe(command: list[str], project: Path, env: dict[str, str], cont
                 process.send_signal(signal.SIGTERM)
                 assert [closed_with(socket) for socket in opened] == [GOING_AWAY] * len(opened)
                 if health is not None:
-                    assert NOT_SERVING in health.statuses(), health.statuses()
+                    assert health.statuses()[-1] == NOT_SERVING, health.statuses()
             assert process.wait(timeout=30) == 0, "SIGTERM must end the server cleanly"
         finally:
             if process.poll() is None:

@@ -161,18 +161,24 @@ class GrpcCaller:
 
 
 class HealthWatch:
-    """A health Watch of the whole server (service ""), read to its end by a thread."""
+    """A health Watch of the whole server (service ""), read to its end by a thread.
+
+    Its first status (SERVING) arrives before ``watch_health`` hands it out.
+    """
 
     def __init__(self, stream: Any) -> None:  # noqa: ANN401  (grpc's stream has no static type)
         self._stream = stream
         self._statuses: list[int] = []
+        self.first = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
         # An error: the server ended the stream (stopping), or the test cancelled it.
         with suppress(grpc.RpcError):
-            self._statuses.extend(answer.status for answer in self._stream)
+            for answer in self._stream:
+                self._statuses.append(answer.status)
+                self.first.set()
 
     def statuses(self, timeout: float = 30) -> list[int]:
         """Every status sent, once the stream has ended (within ``timeout``)."""
@@ -187,6 +193,8 @@ def watch_health(port: str) -> Iterator[HealthWatch]:
         stream = health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest(service=""))
         watch = HealthWatch(stream)
         try:
+            # The server has taken the call once it sent the current status.
+            assert watch.first.wait(TIMEOUT), "the health Watch sent no status"
             yield watch
         finally:
             stream.cancel()

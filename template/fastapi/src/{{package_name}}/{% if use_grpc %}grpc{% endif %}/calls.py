@@ -98,6 +98,14 @@ class Calls:
         self.app = app
         self.ceiling: float = app.state.settings.request_timeout_seconds
         self.limit: int = app.state.settings.rate_limit_per_minute
+        # Unary calls under way; set while there are none (what a shutdown waits for).
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def drained(self) -> None:
+        """Return once no unary call is under way (streams never finish by themselves)."""
+        await self._idle.wait()
 
     def unary(
         self,
@@ -144,6 +152,18 @@ class Calls:
         )
 
     async def _run(
+        self, rpc: str, context: Context, work: Callable[[Call], Awaitable[ResultT]]
+    ) -> ResultT:
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            return await self._run_counted(rpc, context, work)
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
+
+    async def _run_counted(
         self, rpc: str, context: Context, work: Callable[[Call], Awaitable[ResultT]]
     ) -> ResultT:
         flight = await self._begin(rpc, context)

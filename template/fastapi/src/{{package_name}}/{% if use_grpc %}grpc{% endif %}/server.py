@@ -34,8 +34,8 @@ class PortInUseError(RuntimeError):
         super().__init__(f"GRPC_PORT: cannot listen on {address} (in use?); set a free port.")
 
 
-def build_server(app: FastAPI) -> tuple[aio.Server, HealthServicer]:
-    """The server listening on HOST:GRPC_PORT (not started), and its health service."""
+def build_server(app: FastAPI) -> tuple[aio.Server, HealthServicer, Calls]:
+    """The server listening on HOST:GRPC_PORT (not started), its health service and its calls."""
     settings = app.state.settings
     server = aio.server(options=OPTIONS)
     calls = Calls(app)
@@ -54,4 +54,4 @@ def build_server(app: FastAPI) -> tuple[aio.Server, HealthServicer]:
     if not bound:
         raise PortInUseError(address)
     logger.info("grpc server listening", extra={"address": address})
-    return server, health
+    return server, health, calls
