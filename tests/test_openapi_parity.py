@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import render
+from conftest import ALL_STYLES, render, sign_in_methods
 from pytest_copie.plugin import Copie
 from toolchains import node_modules, python_venv, run
 
@@ -28,7 +28,8 @@ from toolchains import node_modules, python_venv, run
 SUBSETS = [
     (("api",), ("rest",)),
     (("api", "database", "auth"), ("rest",)),
-    (("api", "database", "auth", "cache", "optimize"), ("rest", "graphql")),
+    # Every style: with auth, oauth too (conftest.sign_in_methods).
+    (("api", "database", "auth", "cache", "optimize"), ALL_STYLES),
 ]
 # A verb and what it acts on, no path or method in it: `createPost`, `readMe`, `live`.
 OPERATION_ID = re.compile(r"[a-z]+(?:[A-Z][a-z]+){0,2}")
@@ -88,7 +89,8 @@ def _operations(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def test_fastapi_and_express_publish_the_same_api(
     copie: Copie, tasks: tuple[str, ...], styles: tuple[str, ...]
 ) -> None:
-    answers = {"tasks": list(tasks), "api_styles": list(styles)}
+    methods = {"auth_methods": list(sign_in_methods(tasks, styles))} if "auth" in tasks else {}
+    answers = {"tasks": list(tasks), "api_styles": list(styles), **methods}
     fastapi = _fastapi_document(render(copie, framework="fastapi", **answers))
     express = _express_document(render(copie, framework="express", **answers))
     assert ("/graphql" in fastapi["paths"]) == ("graphql" in styles)

@@ -101,18 +101,24 @@ def describe_schema(database_url: str) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize(
-    ("tasks", "tables"),
+    ("tasks", "methods", "tables"),
     [
-        (["api", "database"], ["posts", "users"]),
-        (["api", "database", "auth"], ["posts", "refresh_tokens", "users"]),
+        (["api", "database"], ["jwt"], ["posts", "users"]),
+        (["api", "database", "auth"], ["jwt"], ["posts", "refresh_tokens", "users"]),
+        (
+            ["api", "database", "auth"],
+            ["jwt", "oauth"],
+            ["identities", "login_codes", "oauth_states", "posts", "refresh_tokens", "users"],
+        ),
     ],
-    ids=["database", "auth"],
+    ids=["database", "auth", "oauth"],
 )
 def test_both_stacks_migrate_to_the_same_schema(
-    copie: Copie, databases: dict[str, str], tasks: list[str], tables: list[str]
+    copie: Copie, databases: dict[str, str], tasks: list[str], methods: list[str], tables: list[str]
 ) -> None:
-    fastapi = render(copie, framework="fastapi", tasks=tasks)
-    express = render(copie, framework="express", tasks=tasks)
+    answers = {"tasks": tasks, **({"auth_methods": methods} if "auth" in tasks else {})}
+    fastapi = render(copie, framework="fastapi", **answers)
+    express = render(copie, framework="express", **answers)
     assert fastapi != express
 
     migrate_fastapi(fastapi, databases["fastapi"])
