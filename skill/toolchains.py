@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from extensions import styles
+from extensions import auth_methods, styles
 from extensions.tasks import NAMES
 from skill import ROOT
 from skill.budget import Deadline
@@ -38,6 +38,13 @@ def uv() -> Path:
     if not found:
         raise RuntimeError("uv is needed for FastAPI renders: install this repository's pyproject.toml")
     return Path(found)
+
+
+def generate_stubs(project: Path) -> None:
+    """A FastAPI render served from the shared venv, not installed: its gRPC stubs, as its
+    build would write them (its hatch_build.py; nothing to do without the grpc style)."""
+    if (project / "hatch_build.py").is_file():
+        run([python_venv() / "bin" / "python", "hatch_build.py"], cwd=project, deadline=Deadline(None))
 
 
 def python_venv(deadline: Deadline | None = None) -> Path:
@@ -91,7 +98,12 @@ def _home(framework: str, dependency_file: str) -> Path:
 
 def _full_render(framework: str, destination: Path) -> Path:
     shutil.rmtree(destination, ignore_errors=True)  # what an interrupted build left
-    answers = {"framework": framework, "tasks": list(NAMES), "api_styles": list(styles.OFFERED)}
+    answers = {
+        "framework": framework,
+        "tasks": list(NAMES),
+        "api_styles": list(styles.OFFERED),
+        "auth_methods": list(auth_methods.OFFERED),
+    }
     render(destination, answers, run_tasks=False)
     (destination / ".env").unlink(missing_ok=True)  # only installs live here: no secrets
     return destination

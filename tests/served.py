@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import httpx
-from toolchains import node_modules, python_venv, run
+from toolchains import generate_stubs, node_modules, python_venv, run
 
 
 def prepare(framework: str, project: Path, env: dict[str, str]) -> list[str]:
@@ -15,6 +15,7 @@ def prepare(framework: str, project: Path, env: dict[str, str]) -> list[str]:
     if framework == "fastapi":
         python = str(python_venv() / "bin" / "python")
         env["PYTHONPATH"] = str(project / "src")
+        generate_stubs(project)
         run([python, "-m", "alembic", "upgrade", "head"], cwd=project, env=env)
         return [python, "-m", "my_service", "serve"]
     (project / "node_modules").symlink_to(node_modules(), target_is_directory=True)

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from conftest import ALL_STYLES, render, sign_in_methods
 from pytest_copie.plugin import Copie
-from toolchains import node_modules, python_venv, run
+from toolchains import generate_stubs, node_modules, python_venv, run
 
 # The full render serves GraphQL too: POST /graphql is documented alike as well.
 SUBSETS = [
@@ -44,6 +44,7 @@ def _environment(**extra: str) -> dict[str, str]:
 
 
 def _fastapi_document(project: Path) -> dict[str, Any]:
+    generate_stubs(project)
     python = python_venv() / "bin" / "python"
     output = run([str(python), "-c", PRINT_FASTAPI_DOCUMENT], cwd=project, env=_environment(PYTHONPATH="src"))
     return dict(json.loads(output))

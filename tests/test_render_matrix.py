@@ -18,7 +18,7 @@ import pytest
 import yaml
 from conftest import FRAMEWORKS, RENDERS, render, sign_in_methods
 from pytest_copie.plugin import Copie
-from toolchains import node_modules, python_venv, run
+from toolchains import generate_stubs, node_modules, python_venv, run
 
 NAMINGS: tuple[dict[str, object], ...] = (
     {},
@@ -108,9 +108,7 @@ def assert_manifest_fits(project: Path, tasks: tuple[str, ...]) -> None:
 
 def check_fastapi(project: Path) -> None:
     venv = python_venv() / "bin"
-    if (project / "hatch_build.py").is_file():
-        # The gRPC stubs, as the build writes them (here without an install: the venv is shared).
-        run([str(venv / "python"), "hatch_build.py"], cwd=project)
+    generate_stubs(project)  # with grpc: as the build writes them (the venv is shared, nothing installed)
     run([str(venv / "python"), "-m", "compileall", "-q", "."], cwd=project)
     run([str(venv / "ruff"), "check", "--no-cache", "."], cwd=project)
     run([str(venv / "ruff"), "format", "--check", "--no-cache", "."], cwd=project)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from skill.toolchains import node_modules, python_venv, uv
+from skill.toolchains import generate_stubs, node_modules, python_venv, uv
 
-__all__ = ["UV", "node_modules", "python_venv", "run"]
+__all__ = ["UV", "generate_stubs", "node_modules", "python_venv", "run"]
 
 UV = str(uv())
 

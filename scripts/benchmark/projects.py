@@ -23,7 +23,7 @@ from copier import run_copy
 
 from extensions.tasks import NAMES
 from scripts.benchmark.errors import BenchError
-from skill.toolchains import node_modules, python_venv
+from skill.toolchains import generate_stubs, node_modules, python_venv
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ALL_TASKS = list(NAMES)
@@ -121,8 +121,10 @@ class FastAPIStack:
     def prepare(self) -> None:
         self._venv = python_venv()
 
-    def build(self, _project: Render) -> None:
-        pass  # Nothing to compile: the shared venv holds the dependencies, src/ the package.
+    def build(self, project: Render) -> None:
+        # Nothing to compile but the gRPC stubs (with grpc): the shared venv holds the
+        # dependencies, src/ the package.
+        generate_stubs(project.path)
 
     def environment(self, project: Render, env: dict[str, str]) -> dict[str, str]:
         return {**env, "PYTHONPATH": str(project.path / "src")}
