@@ -40,6 +40,14 @@ def uv() -> Path:
     return Path(found)
 
 
+# The render whose dependencies every other render's are a subset of.
+FULL_ANSWERS: dict[str, list[str]] = {
+    "tasks": list(NAMES),
+    "api_styles": list(styles.OFFERED),
+    "auth_methods": list(auth_methods.OFFERED),
+}
+
+
 def generate_stubs(project: Path) -> None:
     """A FastAPI render served from the shared venv, not installed: its gRPC stubs, as its
     build would write them (its hatch_build.py; nothing to do without the grpc style)."""
@@ -90,7 +98,7 @@ def _home(framework: str, dependency_file: str) -> Path:
     tree = ROOT / "template" / framework
     stem = Path(dependency_file).name.split(".")[0]  # pyproject, package
     files = [tree / dependency_file, *sorted(tree.glob(f"**/_parts/{stem}-*"))]
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(repr(FULL_ANSWERS).encode())
     for file in files:
         digest.update(file.relative_to(tree).as_posix().encode() + b"\0" + file.read_bytes())
     return CACHE / f"{framework}-{digest.hexdigest()[:12]}"
@@ -98,12 +106,7 @@ def _home(framework: str, dependency_file: str) -> Path:
 
 def _full_render(framework: str, destination: Path) -> Path:
     shutil.rmtree(destination, ignore_errors=True)  # what an interrupted build left
-    answers = {
-        "framework": framework,
-        "tasks": list(NAMES),
-        "api_styles": list(styles.OFFERED),
-        "auth_methods": list(auth_methods.OFFERED),
-    }
+    answers = {"framework": framework, **FULL_ANSWERS}
     render(destination, answers, run_tasks=False)
     (destination / ".env").unlink(missing_ok=True)  # only installs live here: no secrets
     return destination
