@@ -137,7 +137,8 @@ def _assert_middleware_answers(document: dict[str, Any], tasks: tuple[str, ...])
         # The request time limit, and with the database a busy pool (which adds Retry-After).
         assert "503" in statuses, key
         assert ("Retry-After" in statuses["503"]) == ("database" in tasks), key
-        conditional = "optimize" in tasks and method == "GET"
+        # A GET with a body to tag: the sign-in redirects (302, 303) have none.
+        conditional = "optimize" in tasks and method == "GET" and "200" in statuses
         assert ("304" in statuses) == conditional, key
         assert (("header", "If-None-Match", False) in operation["parameters"]) == conditional, key
         if conditional:

@@ -1,13 +1,25 @@
 // The OpenAPI description of /auth/oauth and /users/me/identities (router.ts).
-import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import type { OpenAPIRegistry, ResponseConfig } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 
 import { BEARER, TokenPairSchema, UNAUTHORIZED } from "../auth/auth.openapi.js";
-import { jsonResponse, noContentResponse, problemResponse, RETRY_AFTER, VALIDATION_PROBLEM } from "../core/openapi.js";
+import {
+  jsonResponse,
+  noContentResponse,
+  problemResponse,
+  RETRY_AFTER,
+  VALIDATION_PROBLEM,
+} from "../core/openapi.js";
 import { LoginCodeExchange } from "./schemas.js";
 
 const provider = z.object({ provider: z.string().meta({ description: "a name of OIDC_PROVIDERS" }) });
-const location = (description: string) => ({ Location: z.string().meta({ description }) });
+/** 302 or 303: go on at `Location` (with the X-Request-ID every answer carries). */
+function redirectResponse(description: string, location: string): ResponseConfig {
+  const { headers } = noContentResponse(description);
+  const Location = z.string().meta({ description: location });
+  return { description, headers: (headers as z.ZodObject).extend({ Location }) };
+}
+
 const TOO_MANY = problemResponse("Too many refused callbacks and exchanges from this client", { headers: RETRY_AFTER });
 
 export function describeOauth(registry: OpenAPIRegistry): void {
@@ -20,10 +32,13 @@ export function describeOauth(registry: OpenAPIRegistry): void {
     description: "Sends the browser to the provider's sign-in page (state, nonce, PKCE S256).",
     request: {
       params: provider,
-      query: z.object({ redirect_to: z.string().meta({ description: "one URL of OAUTH_REDIRECT_ALLOWLIST" }) }),
+      // Checked by the route: missing, empty or not listed is the same 400.
+      query: z.object({
+        redirect_to: z.string().optional().meta({ description: "one URL of OAUTH_REDIRECT_ALLOWLIST" }),
+      }),
     },
     responses: {
-      302: { description: "To the provider", headers: z.object(location("the provider's authorization URL")) },
+      302: redirectResponse("To the provider", "the provider's authorization URL"),
       400: problemResponse("redirect_to is not on OAUTH_REDIRECT_ALLOWLIST"),
       404: problemResponse("No provider has this name"),
       422: VALIDATION_PROBLEM,
@@ -42,10 +57,16 @@ export function describeOauth(registry: OpenAPIRegistry): void {
       "email_not_verified or email_required.",
     request: {
       params: provider,
-      query: z.object({ code: z.string().optional(), state: z.string(), error: z.string().optional() }),
+      // A missing state is the route's 400, as a bad one; iss is RFC 9207's, checked when sent.
+      query: z.object({
+        code: z.string().optional(),
+        state: z.string().optional(),
+        error: z.string().optional(),
+        iss: z.string().optional(),
+      }),
     },
     responses: {
-      303: { description: "To the front end", headers: z.object(location("redirect_to with the fragment")) },
+      303: redirectResponse("To the front end", "redirect_to with the fragment"),
       400: problemResponse("The state is missing, unknown, expired or already used"),
       404: problemResponse("No provider has this name"),
       422: VALIDATION_PROBLEM,

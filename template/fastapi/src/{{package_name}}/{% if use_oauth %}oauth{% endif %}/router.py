@@ -16,7 +16,7 @@ from ..auth.schemas import TokenPair
 from ..core.openapi import VALIDATION_PROBLEM, problem
 from ..database.dependencies import SessionDep
 from . import service
-from .schemas import ExchangeRequest
+from .schemas import LoginCodeExchange
 from .service import ProviderAnswer, SignIn
 
 router = APIRouter(prefix="/auth/oauth", tags=["auth"])
@@ -62,7 +62,7 @@ def _client(request: Request) -> str:
         502: problem("The provider's discovery failed"),
     },
 )
-async def authorize(
+async def oauth_authorize(
     provider: ProviderName, sign_in: SignInDep, redirect_to: _Param = None
 ) -> RedirectResponse:
     """Start signing in with ``provider``; it ends at ``redirect_to`` with a login code."""
@@ -81,7 +81,7 @@ async def authorize(
         429: _TOO_MANY,
     },
 )
-async def callback(  # noqa: PLR0913  (the provider's query, one parameter each)
+async def oauth_callback(  # noqa: PLR0913  (the provider's query, one parameter each)
     *,
     provider: ProviderName,
     request: Request,
@@ -106,9 +106,9 @@ async def callback(  # noqa: PLR0913  (the provider's query, one parameter each)
         429: _TOO_MANY,
     },
 )
-async def exchange_code(  # noqa: PLR0913  (the body and the services)
+async def oauth_exchange(  # noqa: PLR0913  (the body and the services)
     *,
-    data: ExchangeRequest,
+    data: LoginCodeExchange,
     request: Request,
     sign_in: SignInDep,
     store: AuthStoreDep,

@@ -9,7 +9,7 @@ from ..users.repository import User
 from ..users.schemas import UserPublic
 
 
-class ExchangeRequest(BaseModel):
+class LoginCodeExchange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: Annotated[str, text(1, 128)]
