@@ -3,13 +3,7 @@ import type { OpenAPIRegistry, ResponseConfig } from "@asteasolutions/zod-to-ope
 import { z } from "zod";
 
 import { BEARER, TokenPairSchema, UNAUTHORIZED } from "../auth/auth.openapi.js";
-import {
-  jsonResponse,
-  noContentResponse,
-  problemResponse,
-  RETRY_AFTER,
-  VALIDATION_PROBLEM,
-} from "../core/openapi.js";
+import { jsonResponse, noContentResponse, problemResponse, RETRY_AFTER, VALIDATION_PROBLEM } from "../core/openapi.js";
 import { LoginCodeExchange } from "./schemas.js";
 
 const provider = z.object({ provider: z.string().meta({ description: "a name of OIDC_PROVIDERS" }) });
