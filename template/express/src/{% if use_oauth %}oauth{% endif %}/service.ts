@@ -38,11 +38,16 @@ export interface Requester {
   requestId: string;
 }
 
-/** One count per client address for the callback and the exchange, beside /auth/token's per email. */
-const attemptKey = (client: string): string => `oauth|${client}`;
+/**
+ * Refused states (callback) and refused login codes (exchange) are counted per client address,
+ * each on its own key beside /auth/token's per email; a success clears nothing, so failures
+ * cannot be interleaved with sign-ins to keep guessing.
+ */
+type Guessed = "oauth-state" | "oauth-code";
+const attemptKey = (guessed: Guessed, client: string): string => `${guessed}|${client}`;
 
-async function checkAttempts(attempts: AttemptCounter, client: string): Promise<void> {
-  const wait = await attempts.blockedFor(attemptKey(client));
+async function checkAttempts(attempts: AttemptCounter, key: string): Promise<void> {
+  const wait = await attempts.blockedFor(key);
   if (wait > 0) throw new TooManyAttemptsError(wait);
 }
 
@@ -71,13 +76,14 @@ export async function authorize(services: OauthServices, name: string, redirectT
  */
 export async function callback(services: OauthServices, name: string, search: string, who: Requester): Promise<string> {
   const { auth, logger } = services;
-  await checkAttempts(auth.attempts, who.client);
+  const key = attemptKey("oauth-state", who.client);
+  await checkAttempts(auth.attempts, key);
   services.providers.settingsOf(name);
   const parameters = new URLSearchParams(search);
   const state = parameters.get("state");
   const record = state ? await services.states.take(state) : undefined;
   if (!state || record?.provider !== name) {
-    await auth.attempts.fail(attemptKey(who.client));
+    await auth.attempts.fail(key);
     logger.warn({ request_id: who.requestId, provider: name, reason: "invalid_oauth_state" }, "oauth sign-in refused");
     throw new InvalidStateError();
   }
@@ -93,7 +99,6 @@ export async function callback(services: OauthServices, name: string, search: st
     const account = await signedInAccount(services, provider, parameters, state, record);
     const user = await resolveUser(auth.db, account);
     const code = await services.codes.issue(user.id);
-    await auth.attempts.reset(attemptKey(who.client));
     return `${record.redirectTo}#${new URLSearchParams({ code }).toString()}`;
   } catch (err) {
     if (!(err instanceof SignInRefused)) throw err;
@@ -178,15 +183,15 @@ function describe(err: unknown): string {
 /** The token pair of `POST /auth/token` for the user of a login code, which stops working. */
 export async function exchange(services: OauthServices, code: string, who: Requester): Promise<TokenPair> {
   const { auth } = services;
-  await checkAttempts(auth.attempts, who.client);
+  const key = attemptKey("oauth-code", who.client);
+  await checkAttempts(auth.attempts, key);
   const userId = await services.codes.take(code);
   const user = userId === undefined ? undefined : await getAccount(auth.db, userId);
   if (!user) {
-    await auth.attempts.fail(attemptKey(who.client));
+    await auth.attempts.fail(key);
     services.logger.warn({ request_id: who.requestId, reason: "invalid_login_code" }, "oauth sign-in refused");
     throw new InvalidLoginCodeError();
   }
-  await auth.attempts.reset(attemptKey(who.client));
   return startSession(auth, user);
 }
 
