@@ -119,15 +119,19 @@ describe("the exchange", () => {
 });
 
 describe("the attempt limit of /auth/token", () => {
-  it("counts refused callbacks and exchanges of a client, then answers 429", async () => {
+  it("counts refused callbacks and refused exchanges of a client apart, each up to 429", async () => {
     const from = client();
     expect((await land({ state: "bad" }, from)).status).toBe(400);
-    expect((await exchange({ code: "x".repeat(43) }, from)).status).toBe(400);
     expect((await land({}, from)).status).toBe(400);
-    const limited = await exchange({ code: "x".repeat(43) }, from);
+    expect((await land({ state: "bad" }, from)).status).toBe(400);
+    const limited = await land({ state: await startedSignIn(testApp), error: "access_denied" }, from);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
-    expect((await land({ state: await startedSignIn(testApp), error: "access_denied" }, from)).status).toBe(429);
+    // Exchanges have a count of their own.
+    for (let tried = 0; tried < 3; tried += 1) {
+      expect((await exchange({ code: "x".repeat(43) }, from)).status).toBe(400);
+    }
+    expect((await exchange({ code: "x".repeat(43) }, from)).status).toBe(429);
     // Another client is not held back.
     expect((await exchange({ code: "x".repeat(43) })).status).toBe(400);
   });
