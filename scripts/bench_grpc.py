@@ -98,6 +98,7 @@ def compile_messages(project: Render, output: Path) -> ModuleType:
     root = project.path / "proto"
     (proto,) = root.rglob("*.proto")
     relative = proto.relative_to(root)
+    output.mkdir(parents=True, exist_ok=True)
     if protoc.main(["protoc", f"-I{root}", f"--python_out={output}", str(relative)]) != 0:
         raise BenchError(f"protoc could not compile {proto}")
     sys.path.insert(0, str(output))
