@@ -1,5 +1,5 @@
 // What every call goes through, once, whatever its method: the request id (sent back
-// in the initial metadata), the deadline ceiling, the rate limit, the caller from the
+// in the initial metadata; by a stream once it is listening), the deadline ceiling, the rate limit, the caller from the
 // `authorization` metadata, the error → status table (status.ts) and one access line.
 import { performance } from "node:perf_hooks";
 
@@ -33,6 +33,9 @@ export interface CallContext {
   signal: AbortSignal;
   /** The access token of the `authorization` metadata, if any. */
   token: string | undefined;
+  /** A stream's handler says it is listening: its initial metadata goes out now, so a
+   * client holding it misses no event. Unary calls have sent it already. */
+  ready(): void;
 }
 
 /** Who a bearer token speaks for, with `locals`' caches; rejects as REST's 401 does. */
@@ -83,23 +86,22 @@ class CallRun {
   private readonly finish: (() => void) | undefined;
   private readonly timer: NodeJS.Timeout;
   private logged = false;
+  private announced = false;
 
   constructor(
     private readonly options: CallsOptions,
     private readonly call: ServerUnaryCall<unknown, unknown>,
-    /** Whether REQUEST_TIMEOUT_SECONDS applies: not to a stream, which lasts as long as its client wants. */
-    ceiling: boolean,
+    /** A unary call; a stream has no REQUEST_TIMEOUT_SECONDS (it lasts as long as its client
+     * wants) and sends its initial metadata once its handler is ready. */
+    unary: boolean,
   ) {
     const requestId = requestIdOf({ "x-request-id": firstText(call.metadata, "x-request-id") });
     this.locals = { requestId };
-    const initial = new Metadata();
-    initial.set("x-request-id", requestId);
-    // Errors included: the initial metadata goes out before any status.
-    call.sendMetadata(initial);
+    if (unary) this.announce();
     this.finish = options.prepare?.(this.locals);
     // The client's deadline or the service's ceiling, whichever comes first.
     const clientLeft = call.getDeadline().valueOf() - Date.now();
-    const left = Math.min(clientLeft, ceiling ? options.timeoutMs : Infinity);
+    const left = Math.min(clientLeft, unary ? options.timeoutMs : Infinity);
     // setTimeout's longest delay; a stream without a deadline waits for its client.
     const delay = Math.min(Math.max(0, left), 2 ** 31 - 1);
     this.timer = setTimeout(() => {
@@ -115,6 +117,15 @@ class CallRun {
     });
   }
 
+  /** The initial metadata (the request id), once; errors included, it goes out before any status. */
+  announce(): void {
+    if (this.announced) return;
+    this.announced = true;
+    const initial = new Metadata();
+    initial.set("x-request-id", this.locals.requestId);
+    this.call.sendMetadata(initial);
+  }
+
   context(): CallContext {
     const { locals, options, call } = this;
     let caller: Promise<User> | undefined;
@@ -123,6 +134,9 @@ class CallRun {
       locals,
       signal: this.controller.signal,
       token,
+      ready: () => {
+        this.announce();
+      },
       caller: () => {
         caller ??= (async () => {
           if (!options.authenticate) throw new Error("no sign-in in this service");
@@ -234,11 +248,13 @@ export class Calls {
         .run((context) => handler(call.request, context, call))
         .then(
           () => {
+            run.announce();
             run.end(status.OK);
             call.end();
           },
           (err: unknown) => {
             const ended = run.failure(err);
+            run.announce();
             run.end(ended.code);
             // grpc-js ends a server stream with the status of the error it is given.
             call.emit("error", { code: ended.code, details: ended.details, metadata: metadataOf(ended.trailers) });

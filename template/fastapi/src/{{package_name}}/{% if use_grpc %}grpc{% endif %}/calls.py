@@ -1,7 +1,8 @@
 """What every call of the two services goes through, once: the gRPC twin of the HTTP middlewares.
 
 The request id (``x-request-id`` metadata, echoed when valid, sent back in the initial
-metadata of every call, errors included), the rate limit (the REST windows, one hit per
+metadata of every call, errors included; a stream sends it once it is listening, so that a
+client holding it misses no event), the rate limit (the REST windows, one hit per
 call for the peer's IP), the deadline ceiling (REQUEST_TIMEOUT_SECONDS, however long the
 client would wait), one access line per call, and the service's errors as status codes
 (``status.py``): never a traceback to the client.
@@ -43,10 +44,16 @@ Context = aio.ServicerContext[Any, Any]
 class Call:
     """One call, as the services see it: its request over the app, its after-commit tasks."""
 
-    def __init__(self, request: Request) -> None:
+    def __init__(self, request: Request, ready: Callable[[], Awaitable[None]] | None = None) -> None:
         self.request = request
         # Run once the call's work (its transaction included) is done: events, cache drops.
         self.after_commit = BackgroundTasks()
+        self._ready = ready
+
+    async def ready(self) -> None:
+        """A stream's handler says it is listening: its initial metadata goes out now."""
+        if self._ready is not None:
+            await self._ready()
 
 
 class RateLimitedError(AppError):
@@ -130,13 +137,14 @@ class Calls:
     ) -> "grpc.RpcMethodHandler[Any, Any]":
         async def handle(request: RequestT, context: Context) -> AsyncIterator[ResponseT]:
             # A stream lives as long as its client wants: no ceiling, one access line at its end.
-            flight = await self._begin(rpc, context)
+            flight = await self._begin(rpc, context, announce=False)
             try:
-                call = await self._admit(flight)
+                call = await self._admit(flight, ready=lambda: flight.announce(context))
                 if call is None:
                     await flight.abort(context)
                 async for message in method(request, call):
                     yield message
+                await flight.announce(context)
             except (aio.AbortError, asyncio.CancelledError, GeneratorExit):
                 flight.stopped(context)
                 raise
@@ -183,20 +191,24 @@ class Calls:
         finally:
             flight.end()
 
-    async def _begin(self, rpc: str, context: Context) -> "_Flight":
+    async def _begin(self, rpc: str, context: Context, *, announce: bool = True) -> "_Flight":
         scope = _scope(self.app, rpc, context)
         request_id = incoming_request_id(scope) or str(uuid.uuid4())
-        # First of all, so that every answer carries it, errors included.
-        await context.send_initial_metadata((("x-request-id", request_id),))
-        return _Flight(rpc, scope, request_id, self.ceiling)
+        flight = _Flight(rpc, scope, request_id, self.ceiling)
+        if announce:
+            # First of all, so that every answer carries it, errors included.
+            await flight.announce(context)
+        return flight
 
-    async def _admit(self, flight: "_Flight") -> Call | None:
+    async def _admit(
+        self, flight: "_Flight", ready: Callable[[], Awaitable[None]] | None = None
+    ) -> Call | None:
         """The call, counted in its client's window; None (and the status set) over the limit."""
         window = await count_request(flight.scope, self.app.state.counter_errors)
         if window is not None and window.hits > self.limit:
             flight.status = status_of(RateLimitedError(self.limit, window.reset_seconds))
             return None
-        return Call(Request(flight.scope))
+        return Call(Request(flight.scope), ready)
 
 
 def _serialize(message: Message) -> bytes:
@@ -223,8 +235,16 @@ class _Flight:
         self.context = RequestContext(request_id)
         self.token = request_context.set(self.context)
         self.began = time.perf_counter()
+        self.announced = False
+
+    async def announce(self, context: Context) -> None:
+        """Send the initial metadata (the request id), once."""
+        if not self.announced:
+            self.announced = True
+            await context.send_initial_metadata((("x-request-id", self.context.request_id),))
 
     async def abort(self, context: Context) -> NoReturn:
+        await self.announce(context)
         await context.abort(self.status.code, self.status.details, self.status.trailers)
 
     def stopped(self, context: Context) -> None:
