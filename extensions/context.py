@@ -23,7 +23,7 @@ _this_checkout: Callable[[], AbstractContextManager[None]] = runpy.run_path(
 )["this_checkout"]
 
 with _this_checkout():
-    from extensions import auth_methods, styles
+    from extensions import auth_methods, databases, styles
     from extensions.tasks import OPTIONAL, one_replica_reasons
 
 
@@ -48,6 +48,10 @@ class DerivedValuesHook(ContextHook):
         if isinstance(chosen_styles, list):
             for style in styles.OPTIONAL:
                 context[f"use_{style}"] = style in chosen_styles
+        # One flag per engine, true only with the database task (the question is asked only then).
+        engine = context.get("database")
+        for name in databases.NAMES:
+            context[f"use_{name}"] = context.get("use_database") is True and engine == name
         methods = context.get("auth_methods")
         if isinstance(methods, list):
             for method in auth_methods.OPTIONAL:

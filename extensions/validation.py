@@ -25,7 +25,7 @@ _this_checkout: Callable[[], AbstractContextManager[None]] = runpy.run_path(
 )["this_checkout"]
 
 with _this_checkout():
-    from extensions import auth_methods, styles
+    from extensions import auth_methods, databases, styles
     from extensions.naming import snake
     from extensions.tasks import REQUIRED, missing_requirements, ordered
 
@@ -143,20 +143,39 @@ def http_port_problem(value: object) -> str:
     )
 
 
-def framework_change_problem(value: str, destination: object, answers_file: object) -> str:
-    """Refuse to switch an existing project's framework: an update cannot port code between stacks."""
+def _previous_answer(question: str, destination: object, answers_file: object) -> object:
+    """The answer an existing project recorded for ``question``; None for a new project."""
     answers = Path(str(destination)) / str(answers_file)
     try:
         previous = yaml.safe_load(answers.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
-        return ""  # a new project, or one Copier will report on itself
-    before = previous.get("framework") if isinstance(previous, dict) else None
+        return None  # a new project, or one Copier will report on itself
+    return previous.get(question) if isinstance(previous, dict) else None
+
+
+def framework_change_problem(value: str, destination: object, answers_file: object) -> str:
+    """Refuse to switch an existing project's framework: an update cannot port code between stacks."""
+    before = _previous_answer("framework", destination, answers_file)
     if before in (None, value):
         return ""
     return (
         f"framework cannot change from {before!r} to {value!r} in an existing project: Copier would "
         f"mix both trees. Keep --data framework={before}, or render a new {value} project with "
         f"copier copy into another directory and move your code across."
+    )
+
+
+def database_problem(value: str, destination: object, answers_file: object) -> str:
+    """A database not offered yet, or a switch of an existing project's: its data would not follow."""
+    if value not in databases.OFFERED:
+        return databases.not_offered_message(value)
+    before = _previous_answer("database", destination, answers_file)
+    if before in (None, value):
+        return ""
+    return (
+        f"database cannot change from {before!r} to {value!r} in an existing project: the data and "
+        f"the migrations would not follow. Keep --data database={before}, or render a new project "
+        f"with --data database={value} into another directory and move your data across."
     )
 
 
@@ -232,4 +251,5 @@ class ValidationExtension(Extension):
             api_styles_problem=api_styles_problem,
             auth_methods_problem=auth_methods_problem,
             framework_change_problem=framework_change_problem,
+            database_problem=database_problem,
         )

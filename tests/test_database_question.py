@@ -1,0 +1,98 @@
+"""The ``database`` question: its choices, when it is asked, and the refusals of its validator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, render
+from jinja2 import Environment
+from pytest_copie.plugin import Copie
+
+from extensions import databases
+from extensions.context import DerivedValuesHook
+from extensions.validation import database_problem
+
+ANSWERS_FILE = ".copier-answers.yml"
+
+
+def test_database_question_offers_the_registry() -> None:
+    question = yaml.safe_load((ROOT / "copier.yml").read_text())["database"]
+    assert question["default"] == databases.DEFAULT
+    assert question["when"] == "{{ 'database' in tasks }}"
+    labels = {engine.name: engine.label for engine in databases.ENGINES}
+    names = []
+    for text, choice in question["choices"].items():
+        name = choice if isinstance(choice, str) else choice["value"]
+        names.append(name)
+        assert text.startswith(f"{name}: {labels[name]}")
+        # An engine not offered yet is listed with the registry's refusal, word for word.
+        refusal = None if isinstance(choice, str) else choice["validator"]
+        assert refusal == (None if name in databases.OFFERED else databases.not_offered_message(name))
+    assert names == list(databases.NAMES)
+
+
+def test_database_is_asked_and_recorded_only_with_the_database_task(copie: Copie) -> None:
+    with_database = yaml.safe_load((render(copie, tasks=["api", "database"]) / ANSWERS_FILE).read_text())
+    without = yaml.safe_load((render(copie, tasks=["api"]) / ANSWERS_FILE).read_text())
+    assert with_database["database"] == "postgresql"
+    assert "database" not in without
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        pytest.param(
+            "mongodb",
+            "Invalid choice for 'database': database: 'mongodb' is not offered yet; choose from postgresql "
+            "(for example --data database=postgresql).",
+            id="not-offered",
+        ),
+        # Copier lists the choices that can be taken.
+        pytest.param("mysql", "Invalid choice for 'database': 'mysql' is not in ['postgresql']", id="unknown"),
+    ],
+)
+def test_a_database_that_is_not_offered_writes_nothing(copie: Copie, answer: str, message: str) -> None:
+    result = copie.copy(extra_answers={"database": answer})
+    assert result.exit_code != 0
+    assert message in str(result.exception)
+    assert [path for path in copie.test_dir.rglob("*") if path.is_file()] == []
+
+
+def _project_with(tmp_path: Path, answers: dict[str, object]) -> Path:
+    (tmp_path / ANSWERS_FILE).write_text(yaml.safe_dump(answers))
+    return tmp_path
+
+
+def test_an_existing_project_keeps_its_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Both engines offered, as they will be: the refusal is then the change itself.
+    monkeypatch.setattr(databases, "OFFERED", databases.NAMES)
+    project = _project_with(tmp_path, {"framework": "fastapi", "database": "postgresql"})
+    assert database_problem("postgresql", project, ANSWERS_FILE) == ""
+    assert database_problem("mongodb", project, ANSWERS_FILE) == (
+        "database cannot change from 'postgresql' to 'mongodb' in an existing project: the data and the "
+        "migrations would not follow. Keep --data database=postgresql, or render a new project with "
+        "--data database=mongodb into another directory and move your data across."
+    )
+
+
+def test_a_new_project_or_one_without_the_answer_may_choose(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(databases, "OFFERED", databases.NAMES)
+    # No answers file yet (copier copy), and a project from before the question (or without the task).
+    assert database_problem("mongodb", tmp_path, ANSWERS_FILE) == ""
+    project = _project_with(tmp_path, {"framework": "fastapi", "tasks": ["api"]})
+    assert database_problem("mongodb", project, ANSWERS_FILE) == ""
+
+
+@pytest.mark.parametrize(
+    ("tasks", "flags"),
+    [
+        (["api", "database"], {"use_postgresql": True, "use_mongodb": False}),
+        (["api"], {"use_postgresql": False, "use_mongodb": False}),
+    ],
+)
+def test_the_render_context_has_one_flag_per_engine(tasks: list[str], flags: dict[str, bool]) -> None:
+    context: dict[str, object] = {"tasks": tasks, "database": databases.DEFAULT}
+    DerivedValuesHook(Environment(autoescape=True)).hook(context)
+    assert {name: context[name] for name in flags} == flags
