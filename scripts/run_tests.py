@@ -1,7 +1,7 @@
-"""Run every test of the template against real PostgreSQL and Redis.
+"""Run every test of the template against real PostgreSQL, Redis and a MongoDB-wire-protocol server.
 
 DATABASE_URL (a superuser URL: the tests create one database per generated
-project) and REDIS_URL are used when set; otherwise throwaway servers are
+project), REDIS_URL and MONGODB_URL (a replica set: transactions) are used when set; otherwise throwaway servers are
 started for this run and stopped afterwards. Arguments are passed to pytest.
 """
 
@@ -64,6 +64,8 @@ def main(argv: list[str]) -> int:
             print(f"started PostgreSQL at {services.start_postgres()}", flush=True)
         if "REDIS_URL" not in os.environ:
             print(f"started Redis at {services.start_redis()}", flush=True)
+        if "MONGODB_URL" not in os.environ:
+            print(f"started a MongoDB-wire-protocol server (SecantusDB) at {services.start_mongodb()}", flush=True)
         if not shutil.which("psql"):
             print("psql is required to create test databases; install postgresql-client.")
             return 1

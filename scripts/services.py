@@ -1,9 +1,11 @@
-"""Throwaway PostgreSQL and Redis servers on free loopback ports, for the tests.
+"""Throwaway PostgreSQL, Redis and MongoDB-wire-protocol servers on free loopback ports, for the tests.
 
-Used by scripts/run_tests.py when DATABASE_URL / REDIS_URL are not set. As
+Used by scripts/run_tests.py when DATABASE_URL / REDIS_URL / MONGODB_URL are not set. As
 root, missing servers are installed with apt-get; otherwise the message says
-exactly what to install. Each server runs from a private temporary directory
-and is stopped by PID.
+exactly what to install. No real mongod installs here (nor, without Docker, in CI): the
+MongoDB URL is SecantusDB's ``secantusd-py``, a dev dependency of the template, which
+speaks the wire protocol and presents itself as a one-node replica set. Each server runs
+from a private temporary directory and is stopped by PID.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -225,6 +228,68 @@ class RedisServer:
             self.process = None
 
 
+MONGODB_START_SECONDS = 30
+
+
+@dataclass
+class MongoServer:
+    """One throwaway SecantusDB (MongoDB wire protocol) on a free loopback port, data in ``home``.
+
+    A child of this process, like Redis. ``stop`` and ``start`` may be called again: the data
+    and the port are kept, as a restart of mongod would keep them.
+    """
+
+    home: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="copier-backend-mongodb-")))
+    port: int = field(default_factory=lambda: free_port())  # noqa: PLW0108
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        # directConnection: the one node is the primary; transactions and change streams work on it.
+        return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
+
+    def start(self) -> None:
+        program = Path(sys.executable).with_name("secantusd-py")
+        if not program.exists():
+            raise ServiceError(
+                f"{program} is missing: it comes with the template's dev dependencies (scripts/test installs "
+                f"them), or point MONGODB_URL at a running MongoDB replica set."
+            )
+        log = self.home / "secantusd.log"
+        command = [str(program), "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "WARNING"]
+        with log.open("ab") as output:
+            self.process = subprocess.Popen(
+                [*command, "--storage-path", str(self.home / "data")],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        if not self._answers_ping(deadline=time.monotonic() + MONGODB_START_SECONDS):
+            self.stop()
+            raise ServiceError(f"secantusd-py did not start on port {self.port}:\n{_tail(log)}")
+
+    def _answers_ping(self, *, deadline: float) -> bool:
+        from pymongo import MongoClient  # noqa: PLC0415  (a dev dependency, needed only here)
+        from pymongo.errors import PyMongoError  # noqa: PLC0415
+
+        while time.monotonic() < deadline and self.process is not None and self.process.poll() is None:
+            client: MongoClient[dict[str, object]] = MongoClient(self.url, serverSelectionTimeoutMS=500)
+            try:
+                client.admin.command("ping")
+            except PyMongoError:
+                time.sleep(0.1)
+            else:
+                return True
+            finally:
+                client.close()
+        return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _end(self.process)
+            self.process = None
+
+
 def _as_postgres_user() -> list[str]:
     return ["runuser", "-u", "postgres", "--"] if _is_root() else []
 
@@ -236,7 +301,7 @@ class Services:
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="copier-backend-services-")))
     env: dict[str, str] = field(default_factory=dict)
     redis: RedisServer | None = None
-    _stops: list[tuple[str, list[str] | RedisServer]] = field(default_factory=list)
+    _stops: list[tuple[str, list[str] | RedisServer | MongoServer]] = field(default_factory=list)
     _homes: list[Path] = field(default_factory=list)
 
     def start_postgres(self) -> str:
@@ -260,11 +325,19 @@ class Services:
         self.env["REDIS_URL"] = server.url
         return server.url
 
+    def start_mongodb(self) -> str:
+        server = MongoServer(home=self.workdir / "mongodb")
+        server.home.mkdir()
+        server.start()
+        self._stops.append(("mongodb", server))
+        self.env["MONGODB_URL"] = server.url
+        return server.url
+
     def stop(self) -> None:
         while self._stops:
             name, how = self._stops.pop()
             try:
-                if isinstance(how, RedisServer):
+                if isinstance(how, (RedisServer, MongoServer)):
                     how.stop()
                 else:
                     subprocess.run(how, check=True, stdout=subprocess.DEVNULL)

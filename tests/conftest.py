@@ -67,6 +67,15 @@ def service_urls() -> dict[str, str]:
     return {"DATABASE_URL": os.environ["DATABASE_URL"], "REDIS_URL": os.environ["REDIS_URL"]}
 
 
+@pytest.fixture(scope="session")
+def mongodb_url() -> str:
+    """The MongoDB replica set (SecantusDB unless MONGODB_URL names another) scripts/test starts."""
+    url = os.environ.get("MONGODB_URL")
+    if not url:
+        pytest.fail("MONGODB_URL not set: run the tests through scripts/test, which starts a server.")
+    return url
+
+
 @pytest.fixture
 def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty working and temporary directory, to prove what a run leaves behind."""
