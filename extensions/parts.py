@@ -28,7 +28,7 @@ _this_checkout: Callable[[], AbstractContextManager[None]] = runpy.run_path(
 )["this_checkout"]
 
 with _this_checkout():
-    from extensions import auth_methods
+    from extensions import auth_methods, databases
 
 # The folder that holds each framework's task folders, relative to the repository root
 # (the root of Copier's template loader, so these paths can be included as they are).
@@ -38,9 +38,13 @@ SOURCE_ROOTS = {
 }
 
 
-def part_path(framework: str, task: str, name: str) -> str:
-    """Where the task's part ``name`` would be: in ``_parts/`` of its task folder."""
-    return f"{SOURCE_ROOTS[framework]}/{{% if use_{task} %}}{task}{{% endif %}}/_parts/{name}"
+def part_path(framework: str, task: str, name: str, *, flag: str | None = None) -> str:
+    """Where the task's part ``name`` would be: in ``_parts/`` of its task folder.
+
+    A folder is named for its task and rendered when its flag (``use_<task>`` unless given)
+    is set: the database task has one folder per engine, each flagged ``use_<engine>``.
+    """
+    return f"{SOURCE_ROOTS[framework]}/{{% if use_{flag or task} %}}{task}{{% endif %}}/_parts/{name}"
 
 
 def _exists(environment: Environment, path: str) -> bool:
@@ -63,7 +67,9 @@ def task_parts(context: Context, name: str) -> list[str]:
     # use_<method> is true only with auth (extensions/context.py).
     methods = [method for method in auth_methods.OPTIONAL if context.get(f"use_{method}") is True]
     styles = [style for style in cast("list[str]", context.get("api_styles", [])) if style != "rest"]
-    paths = (part_path(framework, folder, name) for folder in (*tasks, *methods, *styles))
+    # The database task's folder is its engine's (extensions/databases.py).
+    flags = {"database": cast("str", context.get("database", databases.DEFAULT))}
+    paths = (part_path(framework, folder, name, flag=flags.get(folder)) for folder in (*tasks, *methods, *styles))
     return [path for path in paths if _exists(context.environment, path)]
 
 
