@@ -165,10 +165,15 @@ def framework_change_problem(value: str, destination: object, answers_file: obje
     )
 
 
-def database_problem(value: str, destination: object, answers_file: object) -> str:
-    """A database not offered yet, or a switch of an existing project's: its data would not follow."""
+def database_problem(
+    value: str, tasks: Iterable[str], api_styles: Iterable[str], destination: object, answers_file: object
+) -> str:
+    """A database not offered yet or not for these answers, or a switch of an existing project's."""
     if value not in databases.OFFERED:
         return databases.not_offered_message(value)
+    beyond = databases.reach_message(value, list(tasks), list(api_styles))
+    if beyond:
+        return beyond
     before = _previous_answer("database", destination, answers_file)
     if before in (None, value):
         return ""

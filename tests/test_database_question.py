@@ -15,6 +15,8 @@ from extensions.context import DerivedValuesHook
 from extensions.validation import database_problem
 
 ANSWERS_FILE = ".copier-answers.yml"
+# Tasks and styles every engine serves.
+SLICE = (["api", "database"], ["rest"])
 
 
 def test_database_question_offers_the_registry() -> None:
@@ -69,8 +71,8 @@ def test_an_existing_project_keeps_its_database(tmp_path: Path, monkeypatch: pyt
     # Both engines offered, as they will be: the refusal is then the change itself.
     monkeypatch.setattr(databases, "OFFERED", databases.NAMES)
     project = _project_with(tmp_path, {"framework": "fastapi", "database": "postgresql"})
-    assert database_problem("postgresql", project, ANSWERS_FILE) == ""
-    assert database_problem("mongodb", project, ANSWERS_FILE) == (
+    assert database_problem("postgresql", *SLICE, project, ANSWERS_FILE) == ""
+    assert database_problem("mongodb", *SLICE, project, ANSWERS_FILE) == (
         "database cannot change from 'postgresql' to 'mongodb' in an existing project: the data and the "
         "migrations would not follow. Keep --data database=postgresql, or render a new project with "
         "--data database=mongodb into another directory and move your data across."
@@ -80,9 +82,9 @@ def test_an_existing_project_keeps_its_database(tmp_path: Path, monkeypatch: pyt
 def test_a_new_project_or_one_without_the_answer_may_choose(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(databases, "OFFERED", databases.NAMES)
     # No answers file yet (copier copy), and a project from before the question (or without the task).
-    assert database_problem("mongodb", tmp_path, ANSWERS_FILE) == ""
+    assert database_problem("mongodb", *SLICE, tmp_path, ANSWERS_FILE) == ""
     project = _project_with(tmp_path, {"framework": "fastapi", "tasks": ["api"]})
-    assert database_problem("mongodb", project, ANSWERS_FILE) == ""
+    assert database_problem("mongodb", *SLICE, project, ANSWERS_FILE) == ""
 
 
 @pytest.mark.parametrize(
@@ -96,3 +98,30 @@ def test_the_render_context_has_one_flag_per_engine(tasks: list[str], flags: dic
     context: dict[str, object] = {"tasks": tasks, "database": databases.DEFAULT}
     DerivedValuesHook(Environment(autoescape=True)).hook(context)
     assert {name: context[name] for name in flags} == flags
+
+
+@pytest.mark.parametrize(
+    ("tasks", "styles", "message"),
+    [
+        pytest.param(
+            ["api", "database", "auth", "cache"],
+            ["rest"],
+            "database: 'mongodb' works so far with the tasks api, database, cache; drop auth (for example "
+            "--data tasks='[api, database, cache]') or choose --data database=postgresql.",
+            id="task",
+        ),
+        pytest.param(
+            ["api", "database"],
+            ["rest", "graphql", "websocket"],
+            "database: 'mongodb' works so far with the api_styles rest; drop graphql, websocket (for example "
+            "--data api_styles='[rest]') or choose --data database=postgresql.",
+            id="style",
+        ),
+    ],
+)
+def test_mongodb_names_what_it_does_not_serve_yet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tasks: list[str], styles: list[str], message: str
+) -> None:
+    monkeypatch.setattr(databases, "OFFERED", databases.NAMES)
+    assert database_problem("mongodb", tasks, styles, tmp_path, ANSWERS_FILE) == message
+    assert database_problem("postgresql", tasks, styles, tmp_path, ANSWERS_FILE) == ""

@@ -19,7 +19,17 @@ def test_parts_come_in_answer_order_and_only_from_tasks_that_have_them() -> None
     environment = Environment(loader=FileSystemLoader(ROOT), extensions=[TaskPartsExtension], autoescape=True)
     template = environment.from_string('{{ task_parts("readme-settings.md") | join("\n") }}')
     found = template.render(framework="express", tasks=["api", "database", "cache"]).splitlines()
-    assert found == [part_path("express", task, "readme-settings.md") for task in ("database", "cache")]
+    database = part_path("express", "database", "readme-settings.md", flag="postgresql")
+    assert found == [database, part_path("express", "cache", "readme-settings.md")]
+
+
+def test_the_database_parts_are_its_engines() -> None:
+    environment = Environment(loader=FileSystemLoader(ROOT), extensions=[TaskPartsExtension], autoescape=True)
+    template = environment.from_string('{{ task_parts("readme-settings.md") | join("\n") }}')
+    answers = {"framework": "fastapi", "tasks": ["api", "database"]}
+    assert template.render(**answers, database="postgresql") == template.render(**answers)
+    assert "{% if use_postgresql %}database{% endif %}/_parts/" in template.render(**answers)
+    assert "{% if use_postgresql %}" not in template.render(**answers, database="mongodb")
 
 
 def test_a_sign_in_methods_parts_come_last_and_only_when_its_flag_is_set() -> None:
