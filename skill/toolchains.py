@@ -2,7 +2,8 @@
 
 The skill runner, the template's tests and the benchmark all use them. Each is
 built once per version of the framework's dependency file, from a render with
-every task and every offered API style (its dependencies, dev extras included,
+every task and every offered API style, and one per other offered database engine
+with all that engine serves (together, their dependencies, dev extras included,
 are a superset of any render's), in ``.cache/toolchains/<framework>-<digest>``, under a file lock so
 parallel runs and pytest-xdist workers build it once. A build cut short (by a
 skill's budget) leaves no ``ready`` mark and is redone by the next caller;
@@ -13,15 +14,16 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from extensions import auth_methods, styles
+from extensions import auth_methods, databases, styles
 from extensions.tasks import NAMES
 from skill import ROOT
 from skill.budget import Deadline
@@ -48,6 +50,17 @@ FULL_ANSWERS: dict[str, list[str]] = {
 }
 
 
+def _engine_answers() -> list[dict[str, object]]:
+    """A render per offered engine besides the default, with every task and style it serves."""
+    answers: list[dict[str, object]] = []
+    for engine in databases.OFFERED:
+        if engine == databases.DEFAULT:
+            continue
+        tasks, served = databases.REACH.get(engine, (NAMES, styles.OFFERED))
+        answers.append({"tasks": list(tasks), "api_styles": list(served), "database": engine})
+    return answers
+
+
 def generate_stubs(project: Path) -> None:
     """A FastAPI render served from the shared venv, not installed: its gRPC stubs, as its
     build would write them (its hatch_build.py; nothing to do without the grpc style)."""
@@ -69,7 +82,11 @@ def python_venv(deadline: Deadline | None = None) -> Path:
                 deadline=deadline,
             )
             install: list[str | Path] = [uv(), "pip", "install", "--quiet", "--python", venv / "bin" / "python"]
-            run([*install, "-r", "pyproject.toml", "--extra", "dev"], cwd=project, deadline=deadline)
+            engines = [
+                _full_render("fastapi", home / f"project-{n}", answers) for n, answers in enumerate(_engine_answers())
+            ]
+            requirements = [arg for other in (project, *engines) for arg in ("-r", other / "pyproject.toml")]
+            run([*install, *requirements, "--extra", "dev"], cwd=project, deadline=deadline)
             (home / "ready").touch()
     return venv
 
@@ -89,6 +106,17 @@ def node_modules(deadline: Deadline | None = None) -> Path:
                 deadline=deadline,
                 env=env,
             )
+            # What another engine's renders add (its driver), beside the full render's own.
+            extra = _missing_packages(
+                project,
+                (
+                    _full_render("express", home / f"project-{n}", answers)
+                    for n, answers in enumerate(_engine_answers())
+                ),
+            )
+            if extra:
+                npm_install = ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefer-offline"]
+                run([*npm_install, *extra], cwd=project, deadline=deadline, env=env)
             (home / "ready").touch()
     return project / "node_modules"
 
@@ -98,15 +126,27 @@ def _home(framework: str, dependency_file: str) -> Path:
     tree = ROOT / "template" / framework
     stem = Path(dependency_file).name.split(".")[0]  # pyproject, package
     files = [tree / dependency_file, *sorted(tree.glob(f"**/_parts/{stem}-*"))]
-    digest = hashlib.sha256(repr(FULL_ANSWERS).encode())
+    digest = hashlib.sha256(repr((FULL_ANSWERS, _engine_answers())).encode())
     for file in files:
         digest.update(file.relative_to(tree).as_posix().encode() + b"\0" + file.read_bytes())
     return CACHE / f"{framework}-{digest.hexdigest()[:12]}"
 
 
-def _full_render(framework: str, destination: Path) -> Path:
+def _missing_packages(project: Path, others: Iterable[Path]) -> list[str]:
+    """``name@version`` of each dependency of ``others`` that ``project``'s package.json lacks."""
+    ours = json.loads((project / "package.json").read_text())
+    have = {*ours.get("dependencies", {}), *ours.get("devDependencies", {})}
+    missing: dict[str, str] = {}
+    for other in others:
+        theirs = json.loads((other / "package.json").read_text())
+        declared = {**theirs.get("dependencies", {}), **theirs.get("devDependencies", {})}
+        missing |= {name: version for name, version in declared.items() if name not in have}
+    return [f"{name}@{version}" for name, version in sorted(missing.items())]
+
+
+def _full_render(framework: str, destination: Path, answers: Mapping[str, object] | None = None) -> Path:
     shutil.rmtree(destination, ignore_errors=True)  # what an interrupted build left
-    answers = {"framework": framework, **FULL_ANSWERS}
+    answers = {"framework": framework, **(answers or FULL_ANSWERS)}
     render(destination, answers, run_tasks=False)
     (destination / ".env").unlink(missing_ok=True)  # only installs live here: no secrets
     return destination

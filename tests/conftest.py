@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pytest_copie.plugin import Copie
 
-from extensions import auth_methods
+from extensions import auth_methods, databases
 from extensions.tasks import allowed_subsets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +38,13 @@ RUNS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
         (subset, ("rest", "websocket"))
         for subset in (("api",), ("api", "database"), ("api", "database", "auth", "cache"), FULL)
     ),
+)
+
+
+# Each database engine besides PostgreSQL, with every task and style it serves so far
+# (extensions/databases.py): one more render per framework in the matrix and in the runs.
+ENGINE_RENDERS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = tuple(
+    (*databases.REACH[engine], engine) for engine in databases.OFFERED if engine != databases.DEFAULT
 )
 
 

@@ -21,11 +21,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
-from conftest import ALL_STYLES, FULL, RUNS, render, sign_in_methods
+from conftest import ALL_STYLES, ENGINE_RENDERS, FULL, RUNS, render, sign_in_methods
 from contract.grpc import NOT_SERVING, watch_health
 from contract.subscriptions import open_subscription
 from contract.websocket import GOING_AWAY, closed_with, open_events_socket
 from contract_run import ContractRun, contract_run, run_contract_suite
+from pymongo import MongoClient
 from pytest_copie.plugin import Copie
 from toolchains import UV, run
 
@@ -33,10 +34,20 @@ from toolchains import UV, run
 # case's own Redis database (scripts/services.py starts Redis with enough of them), so
 # rate-limit counters of parallel cases never meet; the databases below are other tests'.
 FIRST_REDIS_DATABASE = 33
-_RENDERS = [(framework, subset, styles) for framework in ("fastapi", "express") for subset, styles in RUNS]
+_RENDERS = [
+    *((framework, subset, styles, "postgresql") for framework in ("fastapi", "express") for subset, styles in RUNS),
+    *((framework, *render) for framework in ("fastapi", "express") for render in ENGINE_RENDERS),
+]
 CASES = [
-    pytest.param(framework, subset, styles, index, id=f"{framework}-{'+'.join(subset)}-{'+'.join(styles)}")
-    for index, (framework, subset, styles) in enumerate(_RENDERS)
+    pytest.param(
+        framework,
+        subset,
+        styles,
+        engine,
+        index,
+        id="-".join([framework, *([engine] if engine != "postgresql" else []), "+".join(subset), "+".join(styles)]),
+    )
+    for index, (framework, subset, styles, engine) in enumerate(_RENDERS)
 ]
 
 
@@ -59,6 +70,9 @@ def _with_path(url: str, path: str) -> str:
 def database_url(service_urls: dict[str, str], request: pytest.FixtureRequest) -> Iterator[str]:
     """A fresh database for one generated project, dropped afterwards."""
     name = "cb_" + "".join(c if c.isalnum() else "_" for c in request.node.callspec.id).lower()
+    if request.node.callspec.params["engine"] == "mongodb":
+        yield from _mongodb_database(request.getfixturevalue("mongodb_url"), name[:60])
+        return
     admin = service_urls["DATABASE_URL"]
     run(
         ["psql", admin, "-q", "-c", f'DROP DATABASE IF EXISTS "{name}"', "-c", f'CREATE DATABASE "{name}"'],
@@ -66,6 +80,17 @@ def database_url(service_urls: dict[str, str], request: pytest.FixtureRequest) -
     )
     yield _with_path(admin, f"/{name}")
     run(["psql", admin, "-q", "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], cwd=Path.cwd())
+
+
+def _mongodb_database(server: str, name: str) -> Iterator[str]:
+    parts = urlsplit(server)
+    client: MongoClient[dict[str, Any]] = MongoClient(server)
+    try:
+        client.drop_database(name)
+        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+        client.drop_database(name)
+    finally:
+        client.close()
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> tuple[int, dict[str, Any]]:
@@ -198,7 +223,7 @@ def _boot_and_probe(command: list[str], project: Path, env: dict[str, str], cont
 
 
 @pytest.mark.services
-@pytest.mark.parametrize(("framework", "tasks", "styles", "index"), CASES)
+@pytest.mark.parametrize(("framework", "tasks", "styles", "engine", "index"), CASES)
 def test_generated_project_passes_its_own_tests_and_serves(
     copie: Copie,
     service_urls: dict[str, str],
@@ -206,11 +231,14 @@ def test_generated_project_passes_its_own_tests_and_serves(
     framework: str,
     tasks: tuple[str, ...],
     styles: tuple[str, ...],
+    engine: str,
     index: int,
     tmp_path: Path,
 ) -> None:
     methods = sign_in_methods(tasks, styles)
-    answers = {"auth_methods": list(methods)} if "auth" in tasks else {}
+    answers: dict[str, object] = {"auth_methods": list(methods)} if "auth" in tasks else {}
+    if engine != "postgresql":
+        answers["database"] = engine
     project = render(copie, framework=framework, tasks=list(tasks), api_styles=list(styles), **answers)
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "VIRTUAL_ENV"))}
     env["DATABASE_URL"] = database_url
@@ -227,7 +255,11 @@ def test_generated_project_passes_its_own_tests_and_serves(
             assert run([str(venv / "bin" / "python"), "--version"], cwd=project).startswith("Python 3.13.")
         run([UV, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), "-e", ".[dev]"], cwd=project)
         env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
-        if "database" in tasks:
+        if engine == "mongodb":
+            # Twice: its steps are recorded, the second run has nothing to do.
+            for _ in range(2):
+                run([str(venv / "bin" / "python"), "-m", "my_service", "migrate"], cwd=project, env=env)
+        elif "database" in tasks:
             run(["alembic", "upgrade", "head"], cwd=project, env=env)
             # The models and the migrations describe the same schema: nothing left to generate.
             run(["alembic", "check"], cwd=project, env=env)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FRAMEWORKS, RENDERS, render, sign_in_methods
+from conftest import ENGINE_RENDERS, FRAMEWORKS, RENDERS, render, sign_in_methods
 from pytest_copie.plugin import Copie
 from toolchains import generate_stubs, node_modules, python_venv, run
 
@@ -36,6 +36,16 @@ CASES = [
     for index, (framework, subset, styles) in enumerate(
         (framework, subset, styles) for framework in FRAMEWORKS for subset, styles in RENDERS
     )
+] + [
+    pytest.param(
+        framework,
+        subset,
+        styles,
+        {"database": engine},
+        id=f"{framework}-{engine}-{'+'.join(subset)}-{'+'.join(styles)}",
+    )
+    for framework in FRAMEWORKS
+    for subset, styles, engine in ENGINE_RENDERS
 ]
 # `${{ ... }}` is GitHub Actions syntax, rendered on purpose.
 JINJA_LEFTOVER = re.compile(r"(?<!\$)\{\{\s*[A-Za-z_]|\{%-?\s|\s-?%\}|\{#\s")
