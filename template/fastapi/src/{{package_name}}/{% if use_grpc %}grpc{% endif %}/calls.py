@@ -236,6 +236,7 @@ class _Flight:
         self.token = request_context.set(self.context)
         self.began = time.perf_counter()
         self.announced = False
+        self.ended = False
 
     async def announce(self, context: Context) -> None:
         """Send the initial metadata (the request id), once."""
@@ -245,6 +246,9 @@ class _Flight:
 
     async def abort(self, context: Context) -> NoReturn:
         await self.announce(context)
+        # The access line before the status: its client may act on the status (and read the
+        # log) before this coroutine runs again.
+        self.end()
         await context.abort(self.status.code, self.status.details, self.status.trailers)
 
     def stopped(self, context: Context) -> None:
@@ -277,6 +281,10 @@ class _Flight:
         return Status(grpc.StatusCode.INTERNAL, INTERNAL_DETAIL)
 
     def end(self) -> None:
+        """Write the access line and leave the request context, once."""
+        if self.ended:
+            return
+        self.ended = True
         fields: dict[str, object] = {
             "rpc": self.rpc,
             "code": self.status.code.name,
