@@ -15,14 +15,12 @@ from typing import Any
 
 import yaml
 
-from extensions import auth_methods, databases, styles
+from extensions import auth_methods, styles
 from extensions.tasks import NAMES as TASK_NAMES
 
-# A catalogue file is named for what brings its practices: a task, a database engine beyond
-# PostgreSQL (whose practices are the database task's), a sign-in method beyond jwt, or an API
-# style beyond REST.
-ENGINES: tuple[str, ...] = tuple(name for name in databases.NAMES if name != databases.DEFAULT)
-NAMES: tuple[str, ...] = (*TASK_NAMES, *ENGINES, *auth_methods.OPTIONAL, *styles.OPTIONAL)
+# A catalogue file is named for what brings its practices: a task, a sign-in method beyond jwt,
+# or an API style beyond REST.
+NAMES: tuple[str, ...] = (*TASK_NAMES, *auth_methods.OPTIONAL, *styles.OPTIONAL)
 
 MANIFEST_NAME = "best_practices.json"
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "practices"

@@ -83,13 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tasks", required=True, help="comma-separated chosen tasks")
     parser.add_argument("--styles", default="", help="comma-separated chosen API styles")
     parser.add_argument("--methods", default="", help="comma-separated chosen sign-in methods beyond jwt")
-    parser.add_argument("--database", default="", help="the database engine, when not PostgreSQL (its practices)")
     parser.add_argument("--project", type=Path, default=Path.cwd(), help="rendered project (default: cwd)")
     args = parser.parse_args(argv)
     # A method's and a style's practices are listed like a task's: the manifest says which one brings each.
-    # The database task's practices are PostgreSQL's; another engine brings its own instead.
-    task_names = [args.database if name == "database" and args.database else name for name in args.tasks.split(",")]
-    chosen = (*task_names, *args.methods.split(","), *args.styles.split(","))
+    chosen = (*args.tasks.split(","), *args.methods.split(","), *args.styles.split(","))
     tasks = [name for name in chosen if name]
     try:
         write_manifest(args.project, args.framework, args.package, tasks)

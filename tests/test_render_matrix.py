@@ -148,8 +148,7 @@ def test_render_is_clean_and_passes_its_gates(
     assert_no_jinja_leftovers(project)
     assert_names_only_its_framework(project, framework)
     assert_data_files_parse(project)
-    engine = [str(naming["database"])] if "database" in naming else []  # its practices stand for the database task's
-    assert_manifest_fits(project, (*tasks, *engine, *styles, *methods.get("auth_methods", [])))
+    assert_manifest_fits(project, (*tasks, *styles, *methods.get("auth_methods", [])))
     if framework == "fastapi":
         check_fastapi(project)
     else:
