@@ -4,12 +4,11 @@
 // dry, and MongoDB being away.
 import type { ErrorRequestHandler } from "express";
 import {
+  MongoDriverError,
   MongoNetworkError,
-  MongoPoolClearedError,
   MongoServerError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
-  WaitQueueTimeoutError,
 } from "mongodb";
 
 import { AppError } from "../core/errors.js";
@@ -31,8 +30,12 @@ export class DatabaseBusyError extends AppError {
   }
 }
 
+// What the driver rejects with when no connection came free within waitQueueTimeoutMS
+// (a class it does not export, so known by its name).
+const POOL_TIMEOUT = "MongoWaitQueueTimeoutError";
+
 export function isPoolTimeout(err: unknown): boolean {
-  return err instanceof WaitQueueTimeoutError;
+  return err instanceof MongoDriverError && err.name === POOL_TIMEOUT;
 }
 
 /** MongoDB cannot be reached or dropped the connection: retry shortly, nothing to fix here. */
@@ -52,8 +55,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (err instanceof AggregateError) return err.errors.some(isDatabaseUnavailable);
   return (
     err instanceof MongoServerSelectionError ||
+    // A pool cleared after a network error is one too.
     err instanceof MongoNetworkError ||
-    err instanceof MongoPoolClearedError ||
     err instanceof MongoTopologyClosedError ||
     (err instanceof MongoServerError && typeof err.code === "number" && SERVER_AWAY.has(err.code))
   );
