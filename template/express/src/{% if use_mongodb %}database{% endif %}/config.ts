@@ -8,11 +8,9 @@ import { integer, required, seconds } from "../core/config.js";
 // hosts with commas (mongodb://a:27017,b:27017/db), which no URL parser takes.
 export const MONGODB_URL = /^(mongodb(?:\+srv)?:\/\/(?:[^@/\s]+@)?([^@/?\s]+)\/)([^/?\s]+)(\?\S*)?$/;
 
-const mongoUrl = z
-  .string(required)
-  .refine((value) => MONGODB_URL.test(value), {
-    message: "must look like mongodb://user:pass@host:port/db (the database name is required)",
-  });
+const mongoUrl = z.string(required).refine((value) => MONGODB_URL.test(value), {
+  message: "must look like mongodb://user:pass@host:port/db (the database name is required)",
+});
 
 export const databaseSettings = {
   DATABASE_URL: mongoUrl,

@@ -7,6 +7,9 @@ import type { ClientSession, MongoClient } from "mongodb";
  * transaction) and the commit on an unknown result, so `work` must only write
  * through `session` and may run more than once.
  */
-export async function withTransaction<T>(client: MongoClient, work: (session: ClientSession) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  client: MongoClient,
+  work: (session: ClientSession) => Promise<T>,
+): Promise<T> {
   return client.withSession((session) => session.withTransaction(() => work(session)));
 }
