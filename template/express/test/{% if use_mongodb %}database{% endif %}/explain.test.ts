@@ -28,7 +28,15 @@ beforeAll(async () => {
     const id = i === 0 ? AUTHOR : randomUUID();
     const created = new Date(start + i * 1000);
     const createdAt = created.toISOString();
-    return { _id: id, email: `seed-${i}@example.com`, name: `Seed ${i}`, role: "user" as const, created_at: created, keyset: keysetOf(createdAt, id), post_count: 0 };
+    return {
+      _id: id,
+      email: `seed-${i}@example.com`,
+      name: `Seed ${i}`,
+      role: "user" as const,
+      created_at: created,
+      keyset: keysetOf(createdAt, id),
+      post_count: 0,
+    };
   });
   await store.users.insertMany(users);
   await store.posts.insertMany(
@@ -37,7 +45,15 @@ beforeAll(async () => {
       const created = new Date(start + i * 1000);
       const createdAt = created.toISOString();
       const author = users[i % users.length]?._id ?? AUTHOR;
-      return { _id: id, author_id: author, title: `Seed ${i}`, body: "", created_at: created, updated_at: created, keyset: keysetOf(createdAt, id) };
+      return {
+        _id: id,
+        author_id: author,
+        title: `Seed ${i}`,
+        body: "",
+        created_at: created,
+        updated_at: created,
+        keyset: keysetOf(createdAt, id),
+      };
     }),
   );
 }, 60_000);
@@ -47,20 +63,25 @@ afterAll(async () => {
   await database.drop();
 });
 
+interface PlanStage {
+  stage: string;
+  indexName?: string;
+  inputStage?: PlanStage;
+  inputStages?: PlanStage[];
+}
+
 /** Every stage of a plan, depth first. */
-function stages(plan: Document): Document[] {
-  const inputs = [plan.inputStage, ...((plan.inputStages as Document[] | undefined) ?? [])].filter(
-    (stage): stage is Document => stage !== undefined,
-  );
+function stages(plan: PlanStage): PlanStage[] {
+  const inputs = [...(plan.inputStage ? [plan.inputStage] : []), ...(plan.inputStages ?? [])];
   return [plan, ...inputs.flatMap(stages)];
 }
 
-function winningPlan(explained: Document): Document[] {
-  const planner = explained.queryPlanner as { winningPlan: Document };
+function winningPlan(explained: Document): PlanStage[] {
+  const planner = explained.queryPlanner as { winningPlan: PlanStage };
   return stages(planner.winningPlan);
 }
 
-function expectIndex(plan: Document[], index: string): void {
+function expectIndex(plan: PlanStage[], index: string): void {
   expect(plan.map((stage) => stage.stage)).not.toContain("COLLSCAN");
   expect(plan.filter((stage) => stage.stage === "IXSCAN").map((stage) => stage.indexName)).toContain(index);
 }

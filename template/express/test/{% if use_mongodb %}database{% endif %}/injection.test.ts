@@ -55,7 +55,9 @@ describe("operator injection: posts", () => {
   });
 
   it("refuses a query value that is not one text: a repeated author_id", async () => {
-    const response = await request(service.app).get(`/api/v1/posts?author_id=${randomUUID()}&author_id=${randomUUID()}`);
+    const response = await request(service.app).get(
+      `/api/v1/posts?author_id=${randomUUID()}&author_id=${randomUUID()}`,
+    );
     expect(errorLocations(response)).toEqual([["query", "author_id"]]);
   });
 });

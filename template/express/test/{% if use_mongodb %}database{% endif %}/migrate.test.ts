@@ -45,7 +45,7 @@ describe("migrate", () => {
     const found = await db.listCollections({ name: { $in: ["users", "posts"] } }).toArray();
     const schemas = Object.fromEntries(
       found.map((collection) => {
-        const options = (collection as { options?: { validator?: { $jsonSchema?: { required?: string[] } } } }).options;
+        const { options } = collection as { options?: { validator?: { $jsonSchema?: { required?: string[] } } } };
         return [collection.name, options?.validator?.$jsonSchema?.required];
       }),
     );
@@ -54,8 +54,8 @@ describe("migrate", () => {
   });
 
   it("creates the unique case-insensitive email index and the keyset indexes", async () => {
-    const users = await db.collection("users").listIndexes().toArray();
-    const posts = await db.collection("posts").listIndexes().toArray();
+    const users = (await db.collection("users").listIndexes().toArray()) as { name: string }[];
+    const posts = (await db.collection("posts").listIndexes().toArray()) as { name: string }[];
     expect(users.find((index) => index.name === "users_email")).toMatchObject({
       key: { email: 1 },
       unique: true,

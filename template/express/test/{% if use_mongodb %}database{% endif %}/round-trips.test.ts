@@ -58,7 +58,9 @@ afterAll(async () => {
   await database.drop();
 });
 
-async function countCommands(send: () => Promise<request.Response>): Promise<{ response: request.Response; count: number }> {
+async function countCommands(
+  send: () => Promise<request.Response>,
+): Promise<{ response: request.Response; count: number }> {
   commands.length = 0;
   const response = await send();
   return { response, count: commands.length };
