@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from extensions import auth_methods, styles
+from extensions import auth_methods, databases, styles
 from extensions.tasks import NAMES as TASK_NAMES
 
 # A catalogue file is named for what brings its practices: a task, a sign-in method beyond jwt,
@@ -27,10 +27,23 @@ CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "practices"
 FRAMEWORKS = ("fastapi", "express")
 # Stands for package_name in a FastAPI path: src/{package}/core/errors.py.
 PACKAGE = "{package}"
+# A practice's claims are the default engine's; an engine beyond it may override them, its
+# title and its why, framework by framework, in a field of the entry named for the engine.
+ENGINES: tuple[str, ...] = tuple(name for name in databases.NAMES if name != databases.DEFAULT)
 
 
 class CatalogueError(Exception):
     """A catalogue file does not have the shape practices/schema.json describes."""
+
+
+@dataclass(frozen=True)
+class EngineOverride:
+    """What a practice says on another database engine; a framework it does not name keeps the default's."""
+
+    title: str | None
+    why: str | None
+    evidence: dict[str, tuple[str, ...]]
+    verified_by: dict[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,7 @@ class Practice:
     brief: bool
     evidence: dict[str, tuple[str, ...]]
     verified_by: dict[str, tuple[str, ...]]
+    engines: dict[str, EngineOverride]
 
 
 def load_catalogue(directory: Path = CATALOGUE_DIR) -> tuple[Practice, ...]:
@@ -81,7 +95,7 @@ def _name(entry: object) -> str:
 def _practice(entry: Any, task: str, where: str) -> Practice:  # noqa: ANN401  (YAML gives untyped data)
     if not isinstance(entry, dict):
         raise CatalogueError(f"{where}: expected a mapping")
-    unknown = sorted(set(entry) - {"id", "title", "why", "brief", "evidence", "verified_by"})
+    unknown = sorted(set(entry) - {"id", "title", "why", "brief", "evidence", "verified_by", *ENGINES})
     if unknown:
         raise CatalogueError(f"{where}: unknown field {unknown[0]!r}")
     brief = entry.get("brief", False)
@@ -95,6 +109,22 @@ def _practice(entry: Any, task: str, where: str) -> Practice:  # noqa: ANN401  (
         brief=brief,
         evidence=_claims(entry, "evidence", where),
         verified_by=_claims(entry, "verified_by", where),
+        engines={engine: _override(entry[engine], f"{where}: {engine}") for engine in ENGINES if engine in entry},
+    )
+
+
+def _override(value: Any, where: str) -> EngineOverride:  # noqa: ANN401  (YAML gives untyped data)
+    if not isinstance(value, dict):
+        raise CatalogueError(f"{where}: expected a mapping")
+    unknown = sorted(set(value) - {"title", "why", "evidence", "verified_by"})
+    if unknown:
+        raise CatalogueError(f"{where}: unknown field {unknown[0]!r}")
+    texts = {key: _text(value, key, where) if key in value else None for key in ("title", "why")}
+    return EngineOverride(
+        title=texts["title"],
+        why=texts["why"],
+        evidence=_claims(value, "evidence", where, partial=True),
+        verified_by=_claims(value, "verified_by", where, partial=True),
     )
 
 
@@ -105,12 +135,17 @@ def _text(entry: dict[str, Any], key: str, where: str) -> str:
     return value
 
 
-def _claims(entry: dict[str, Any], key: str, where: str) -> dict[str, tuple[str, ...]]:
+def _claims(entry: dict[str, Any], key: str, where: str, *, partial: bool = False) -> dict[str, tuple[str, ...]]:
     value = entry.get(key)
-    if not isinstance(value, dict) or sorted(value) != sorted(FRAMEWORKS):
-        raise CatalogueError(f"{where}: {key} must list claims for exactly {' and '.join(FRAMEWORKS)}")
+    if partial and value is None:
+        return {}
+    if not isinstance(value, dict) or (
+        not set(value) <= set(FRAMEWORKS) if partial else sorted(value) != sorted(FRAMEWORKS)
+    ):
+        exactly = "only" if partial else "exactly"
+        raise CatalogueError(f"{where}: {key} must list claims for {exactly} {' and '.join(FRAMEWORKS)}")
     claims: dict[str, tuple[str, ...]] = {}
-    for framework in FRAMEWORKS:
+    for framework in (framework for framework in FRAMEWORKS if framework in value):
         items = value[framework]
         if not isinstance(items, list) or not items or not all(_is_claim(item) for item in items):
             raise CatalogueError(f"{where}: {key}.{framework} must be a non-empty list of path::name")
@@ -125,19 +160,26 @@ def _is_claim(item: object) -> bool:
 CATALOGUE: tuple[Practice, ...] = load_catalogue()
 
 
-def manifest_entries(*, framework: str, package: str, tasks: list[str]) -> list[dict[str, object]]:
+def manifest_entries(
+    *, framework: str, package: str, tasks: list[str], database: str = databases.DEFAULT
+) -> list[dict[str, object]]:
     """The manifest for one render, in catalogue order (so byte-identical for equal answers)."""
     chosen = set(tasks)
-    return [
-        {
-            "id": practice.id,
-            "title": practice.title,
-            "task": practice.task,
-            "why": practice.why,
-            "brief": practice.brief,
-            "evidence": [claim.replace(PACKAGE, package) for claim in practice.evidence[framework]],
-            "verified_by": [claim.replace(PACKAGE, package) for claim in practice.verified_by[framework]],
-        }
-        for practice in CATALOGUE
-        if practice.task in chosen
-    ]
+    return [_entry(practice, framework, package, database) for practice in CATALOGUE if practice.task in chosen]
+
+
+def _entry(practice: Practice, framework: str, package: str, database: str) -> dict[str, object]:
+    override = practice.engines.get(database)
+    evidence, verified_by = practice.evidence[framework], practice.verified_by[framework]
+    if override is not None:
+        evidence = override.evidence.get(framework, evidence)
+        verified_by = override.verified_by.get(framework, verified_by)
+    return {
+        "id": practice.id,
+        "title": (override and override.title) or practice.title,
+        "task": practice.task,
+        "why": (override and override.why) or practice.why,
+        "brief": practice.brief,
+        "evidence": [claim.replace(PACKAGE, package) for claim in evidence],
+        "verified_by": [claim.replace(PACKAGE, package) for claim in verified_by],
+    }

@@ -60,8 +60,8 @@ def _as_strs(value: object) -> list[str]:
     return [str(item) for item in value]
 
 
-def write_manifest(project: Path, framework: str, package: str, tasks: list[str]) -> Path:
-    entries = manifest_entries(framework=framework, package=package, tasks=tasks)
+def write_manifest(project: Path, framework: str, package: str, tasks: list[str], database: str = "postgresql") -> Path:
+    entries = manifest_entries(framework=framework, package=package, tasks=tasks, database=database)
     problems = missing_evidence(project, entries)
     if problems:
         raise ManifestError(
@@ -83,13 +83,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tasks", required=True, help="comma-separated chosen tasks")
     parser.add_argument("--styles", default="", help="comma-separated chosen API styles")
     parser.add_argument("--methods", default="", help="comma-separated chosen sign-in methods beyond jwt")
+    parser.add_argument("--database", default="postgresql", help="the database engine (its claims, where they differ)")
     parser.add_argument("--project", type=Path, default=Path.cwd(), help="rendered project (default: cwd)")
     args = parser.parse_args(argv)
     # A method's and a style's practices are listed like a task's: the manifest says which one brings each.
     chosen = (*args.tasks.split(","), *args.methods.split(","), *args.styles.split(","))
     tasks = [name for name in chosen if name]
     try:
-        write_manifest(args.project, args.framework, args.package, tasks)
+        write_manifest(args.project, args.framework, args.package, tasks, args.database)
     except ManifestError as error:
         print(error, file=sys.stderr)
         return 1

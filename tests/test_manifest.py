@@ -12,7 +12,14 @@ from jsonschema import Draft202012Validator
 from pytest_copie.plugin import Copie
 
 from extensions import auth_methods, styles
-from extensions.practices import CATALOGUE, CATALOGUE_DIR, MANIFEST_NAME, CatalogueError, load_catalogue
+from extensions.practices import (
+    CATALOGUE,
+    CATALOGUE_DIR,
+    MANIFEST_NAME,
+    CatalogueError,
+    load_catalogue,
+    manifest_entries,
+)
 from extensions.tasks import NAMES as TASK_NAMES
 from hooks.definitions import names_in, python_definitions, typescript_definitions, typescript_tests
 from hooks.write_manifest import main as write_manifest_main
@@ -97,6 +104,29 @@ def test_a_malformed_entry_is_refused_naming_the_file_and_the_entry(tmp_path: Pa
 def test_a_file_named_for_no_task_or_style_is_refused(tmp_path: Path) -> None:
     (tmp_path / "queue.yml").write_text("[]\n", encoding="utf-8")
     with pytest.raises(CatalogueError, match=r"queue\.yml name no task or API style"):
+        load_catalogue(tmp_path)
+
+
+def test_an_engine_override_replaces_only_what_it_names() -> None:
+    def pooling(framework: str, database: str) -> dict[str, object]:
+        entries = manifest_entries(framework=framework, package="pkg", tasks=["database"], database=database)
+        return next(entry for entry in entries if entry["id"] == "connection-pooling")
+
+    postgresql, mongodb = pooling("express", "postgresql"), pooling("express", "mongodb")
+    assert "MongoDB" in str(mongodb["title"])
+    assert "PostgreSQL" in str(postgresql["title"])
+    assert mongodb["evidence"] == ["src/database/engine.ts::createClient"]
+    assert postgresql["evidence"] == ["src/database/engine.ts::createEngine"]
+    # A framework the override does not name keeps the entry's own claims.
+    assert pooling("fastapi", "mongodb")["evidence"] == pooling("fastapi", "postgresql")["evidence"]
+
+
+def test_an_engine_override_with_an_unknown_field_is_refused(tmp_path: Path) -> None:
+    entry = yaml.safe_load(MALFORMED)[0]
+    entry["evidence"]["express"] = ["src/app.ts::createApp"]
+    entry["mongodb"] = {"claims": {}}
+    (tmp_path / "api.yml").write_text(yaml.safe_dump([entry]), encoding="utf-8")
+    with pytest.raises(CatalogueError, match=r"entry 1 \(response-compression\): mongodb: unknown field 'claims'$"):
         load_catalogue(tmp_path)
 
 

@@ -1,0 +1,62 @@
+// The MongoDB client and its connection pool: created by lifespan.ts at start-up
+// (never at import time), sized from DB_POOL_SIZE, closed at shutdown. A request waits
+// at most DB_POOL_TIMEOUT_SECONDS for a connection, or for a server to send it to
+// (then 503, see errors.ts).
+import { MongoClient, type Db, type MongoClientOptions } from "mongodb";
+import type { Logger } from "pino";
+
+import { connectWithRetry, type RetryOptions } from "../core/retry.js";
+import { MONGODB_URL } from "./config.js";
+
+export interface PoolSettings {
+  databaseUrl: string;
+  dbPoolSize: number;
+  dbPoolTimeoutSeconds: number;
+}
+
+// Recycle idle connections so none outlives a failover or a server-side limit.
+const IDLE_TIMEOUT_MS = 30_000;
+
+export function createClient(settings: PoolSettings, options: MongoClientOptions = {}): MongoClient {
+  const waitMs = Math.max(1, Math.round(settings.dbPoolTimeoutSeconds * 1000));
+  return new MongoClient(settings.databaseUrl, {
+    maxPoolSize: settings.dbPoolSize,
+    // The wait for a free pooled connection...
+    waitQueueTimeoutMS: waitMs,
+    // ...and for a server to answer at all: a request fails fast while MongoDB is away.
+    serverSelectionTimeoutMS: waitMs,
+    connectTimeoutMS: waitMs,
+    maxIdleTimeMS: IDLE_TIMEOUT_MS,
+    // Readers see only what a majority has written, and writes wait for it.
+    readConcern: { level: "majority" },
+    writeConcern: { w: "majority" },
+    retryWrites: true,
+    ...options,
+  });
+}
+
+/** The database the URL names (its path). */
+export function databaseOf(client: MongoClient): Db {
+  return client.db();
+}
+
+/** The readiness check: one round trip (a ping) through the pool. */
+export async function checkDatabase(client: MongoClient): Promise<void> {
+  await client.db("admin").command({ ping: 1 });
+}
+
+/** Where a URL points, without its credentials. */
+export function describeDatabase(databaseUrl: string): string {
+  const match = MONGODB_URL.exec(databaseUrl);
+  return match ? `${match[2] ?? ""}/${match[3] ?? ""}` : "the DATABASE_URL";
+}
+
+/** Start-up: wait for MongoDB with backoff, or fail with a message naming it. */
+export async function openDatabase(
+  client: MongoClient,
+  databaseUrl: string,
+  logger: Logger,
+  options: RetryOptions = {},
+): Promise<void> {
+  await connectWithRetry("MongoDB", describeDatabase(databaseUrl), () => checkDatabase(client), logger, options);
+}
