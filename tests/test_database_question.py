@@ -43,20 +43,24 @@ def test_database_is_asked_and_recorded_only_with_the_database_task(copie: Copie
 
 
 @pytest.mark.parametrize(
-    ("answer", "message"),
+    ("answers", "message"),
     [
         pytest.param(
-            "mongodb",
-            "Invalid choice for 'database': database: 'mongodb' is not offered yet; choose from postgresql "
-            "(for example --data database=postgresql).",
-            id="not-offered",
+            {"database": "mongodb"},
+            "Validation error for question 'database': database: 'mongodb' works so far with the tasks api, "
+            "database, cache; drop auth, optimize (for example --data tasks='[api, database, cache]') or choose "
+            "--data database=postgresql.",
+            id="beyond-its-reach",
         ),
-        # Copier lists the choices that can be taken.
-        pytest.param("mysql", "Invalid choice for 'database': 'mysql' is not in ['postgresql']", id="unknown"),
+        pytest.param(
+            {"database": "mysql"},
+            "Invalid choice for 'database': 'mysql' is not in ['postgresql', 'mongodb']",
+            id="unknown",
+        ),
     ],
 )
-def test_a_database_that_is_not_offered_writes_nothing(copie: Copie, answer: str, message: str) -> None:
-    result = copie.copy(extra_answers={"database": answer})
+def test_a_database_it_cannot_render_writes_nothing(copie: Copie, answers: dict[str, object], message: str) -> None:
+    result = copie.copy(extra_answers=answers)
     assert result.exit_code != 0
     assert message in str(result.exception)
     assert [path for path in copie.test_dir.rglob("*") if path.is_file()] == []
@@ -67,9 +71,7 @@ def _project_with(tmp_path: Path, answers: dict[str, object]) -> Path:
     return tmp_path
 
 
-def test_an_existing_project_keeps_its_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Both engines offered, as they will be: the refusal is then the change itself.
-    monkeypatch.setattr(databases, "OFFERED", databases.NAMES)
+def test_an_existing_project_keeps_its_database(tmp_path: Path) -> None:
     project = _project_with(tmp_path, {"framework": "fastapi", "database": "postgresql"})
     assert database_problem("postgresql", *SLICE, project, ANSWERS_FILE) == ""
     assert database_problem("mongodb", *SLICE, project, ANSWERS_FILE) == (
@@ -79,8 +81,7 @@ def test_an_existing_project_keeps_its_database(tmp_path: Path, monkeypatch: pyt
     )
 
 
-def test_a_new_project_or_one_without_the_answer_may_choose(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(databases, "OFFERED", databases.NAMES)
+def test_a_new_project_or_one_without_the_answer_may_choose(tmp_path: Path) -> None:
     # No answers file yet (copier copy), and a project from before the question (or without the task).
     assert database_problem("mongodb", *SLICE, tmp_path, ANSWERS_FILE) == ""
     project = _project_with(tmp_path, {"framework": "fastapi", "tasks": ["api"]})
@@ -120,8 +121,7 @@ def test_the_render_context_has_one_flag_per_engine(tasks: list[str], flags: dic
     ],
 )
 def test_mongodb_names_what_it_does_not_serve_yet(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tasks: list[str], styles: list[str], message: str
+    tmp_path: Path, tasks: list[str], styles: list[str], message: str
 ) -> None:
-    monkeypatch.setattr(databases, "OFFERED", databases.NAMES)
     assert database_problem("mongodb", tasks, styles, tmp_path, ANSWERS_FILE) == message
     assert database_problem("postgresql", tasks, styles, tmp_path, ANSWERS_FILE) == ""

@@ -111,6 +111,15 @@ def test_update_refuses_to_change_the_framework(releases: Path, tmp_path: Path, 
     assert git(project, "status", "--porcelain") == ""
 
 
+def test_update_refuses_to_change_the_database(releases: Path, tmp_path: Path) -> None:
+    project = render_at(releases, tmp_path / "project", "0.1.0", tasks=["api", "database"])
+    before = tracked_text(project)
+    with pytest.raises(ValueError, match="database cannot change from 'postgresql' to 'mongodb'"):
+        update_to(project, "0.2.0", database="mongodb")
+    assert tracked_text(project) == before
+    assert git(project, "status", "--porcelain") == ""
+
+
 def test_env_file_is_never_overwritten_by_copier(copie: Copie) -> None:
     config = yaml.safe_load((ROOT / "copier.yml").read_text())
     assert ".env" in config["_skip_if_exists"]
