@@ -1,0 +1,113 @@
+"""Both stacks' MongoDB migrate steps build the same collections (DESIGN.md §MongoDB).
+
+Renders FastAPI and Express with ``database=mongodb`` and every task MongoDB serves, runs
+each one's migrate command twice into a database of its own on the MongoDB-wire-protocol
+server the tests start, then compares what the server itself reports: the collections with
+their options (the ``$jsonSchema`` validators), and every index with its keys and options.
+The steps' bookkeeping (the ``migrations`` collection's documents) is compared too.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from conftest import ENGINE_RENDERS, render
+from pymongo import MongoClient
+from pytest_copie.plugin import Copie
+from toolchains import node_modules, python_venv, run
+
+pytestmark = pytest.mark.services
+
+Document = dict[str, Any]
+# What an index is, beside its name: the server's version field says nothing of the design.
+INDEX_FIELDS = ("key", "unique", "collation", "expireAfterSeconds", "partialFilterExpression", "sparse")
+
+
+@pytest.fixture
+def databases(mongodb_url: str) -> Iterator[dict[str, str]]:
+    """An empty database per framework, dropped afterwards."""
+    token = uuid.uuid4().hex[:8]
+    names = {framework: f"parity_{token}_{framework}" for framework in ("fastapi", "express")}
+    parts = urlsplit(mongodb_url)
+    client: MongoClient[Document] = MongoClient(mongodb_url)
+    try:
+        yield {
+            framework: urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+            for framework, name in names.items()
+        }
+    finally:
+        for name in names.values():
+            client.drop_database(name)
+        client.close()
+
+
+def _environment(database_url: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "VIRTUAL_ENV"))}
+    env["DATABASE_URL"] = database_url
+    return env
+
+
+def migrate_fastapi(project: Path, database_url: str) -> None:
+    env = _environment(database_url)
+    # The shared venv holds the dependencies; the project's own package comes from src/.
+    env["PYTHONPATH"] = str(project / "src")
+    run([str(python_venv() / "bin" / "python"), "-m", "my_service", "migrate"], cwd=project, env=env)
+
+
+def migrate_express(project: Path, database_url: str) -> None:
+    if not (project / "node_modules").exists():
+        (project / "node_modules").symlink_to(node_modules(), target_is_directory=True)
+    run(["npm", "run", "migrate"], cwd=project, env=_environment(database_url))
+
+
+def describe(database_url: str) -> dict[str, Any]:
+    """The collections (options included) and their indexes, in a stable order."""
+    client: MongoClient[Document] = MongoClient(database_url)
+    try:
+        database = client.get_default_database()
+        collections = {
+            found["name"]: found.get("options", {})
+            for found in database.list_collections()
+            if not found["name"].startswith("system.")
+        }
+        indexes = {
+            name: sorted(
+                (
+                    {"name": index["name"], **{field: index[field] for field in INDEX_FIELDS if field in index}}
+                    for index in database[name].list_indexes()
+                ),
+                key=lambda index: str(index["name"]),
+            )
+            for name in collections
+        }
+        steps = sorted(str(step["_id"]) for step in database["migrations"].find({}, {"_id": 1}))
+        return {"collections": collections, "indexes": indexes, "steps": steps}
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize(("tasks", "styles", "engine"), ENGINE_RENDERS)
+def test_both_stacks_migrate_to_the_same_collections(
+    copie: Copie, databases: dict[str, str], tasks: tuple[str, ...], styles: tuple[str, ...], engine: str
+) -> None:
+    answers = {"tasks": list(tasks), "api_styles": list(styles), "database": engine}
+    fastapi = render(copie, framework="fastapi", **answers)
+    express = render(copie, framework="express", **answers)
+    for _ in range(2):  # the second run finds every step recorded and changes nothing
+        migrate_fastapi(fastapi, databases["fastapi"])
+        migrate_express(express, databases["express"])
+
+    expected = describe(databases["fastapi"])
+    actual = describe(databases["express"])
+    assert {"users", "posts", "migrations"} <= set(expected["collections"])
+    assert expected["steps"]
+    for name in ("users", "posts"):
+        assert "$jsonSchema" in expected["collections"][name].get("validator", {}), name
+    for aspect in ("collections", "indexes", "steps"):
+        assert actual[aspect] == expected[aspect], f"{aspect} differ between the FastAPI and Express migrations"
