@@ -12,7 +12,7 @@ from extensions.choices import Choice
 ENGINES: tuple[Choice, ...] = (
     Choice("postgresql", "PostgreSQL: transactions, migrations, keyset pages"),
     # Listed so that an answer naming it is told it is coming, not that it is a typo.
-    Choice("mongodb", "MongoDB (a replica set): transactions, validators, keyset pages", offered=False),
+    Choice("mongodb", "MongoDB (a replica set): transactions, validators, keyset pages"),
 )
 NAMES: tuple[str, ...] = tuple(engine.name for engine in ENGINES)
 DEFAULT = "postgresql"
