@@ -23,7 +23,7 @@ CONNECT_TIMEOUT_SECONDS = 5.0
 
 @dataclass(frozen=True, slots=True)
 class Store:
-    """What the repositories use: the database, its client and the time each operation may take."""
+    """What the repositories use: the database, its client, and how long a query may run."""
 
     client: AsyncMongoClient[Document]
     database: AsyncDatabase[Document]
@@ -31,7 +31,9 @@ class Store:
     max_time_ms: int
 
 
-def create_client(settings: DatabaseSettings, *, timeout_seconds: float) -> AsyncMongoClient[Document]:
+def create_client(
+    settings: DatabaseSettings, *, timeout_seconds: float
+) -> AsyncMongoClient[Document]:
     """A pool of at most DB_POOL_SIZE connections per server; connects on first use."""
     connect_ms = int(min(CONNECT_TIMEOUT_SECONDS, timeout_seconds) * 1000)
     return AsyncMongoClient(
@@ -64,7 +66,9 @@ async def check_database(store: Store) -> None:
 
 
 @asynccontextmanager
-async def open_database(settings: DatabaseSettings, *, timeout_seconds: float) -> AsyncIterator[Store]:
+async def open_database(
+    settings: DatabaseSettings, *, timeout_seconds: float
+) -> AsyncIterator[Store]:
     """Create the client, wait for MongoDB (with retries), and close the pool on exit."""
     store = create_store(settings, timeout_seconds=timeout_seconds)
     try:

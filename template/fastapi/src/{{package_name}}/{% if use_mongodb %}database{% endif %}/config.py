@@ -8,7 +8,7 @@ from pydantic_settings import BaseSettings
 from ..core.config import ENV_CONFIG
 
 _SCHEMES = frozenset({"mongodb", "mongodb+srv"})
-_EXPECTED = "must look like mongodb://user:password@host:27017/dbname (the database name is required)"
+_EXPECTED = "must look like mongodb://user:password@host:27017/dbname (a database name is required)"
 
 
 def database_name(url: str) -> str:
@@ -35,7 +35,8 @@ class DatabaseSettings(BaseSettings):
         except ValueError:
             raise ValueError(_EXPECTED) from None
         name = database_name(value)
-        if url.scheme not in _SCHEMES or not url.netloc.rpartition("@")[2] or not name or "/" in name:
+        host = url.netloc.rpartition("@")[2]
+        if url.scheme not in _SCHEMES or not host or not name or "/" in name:
             raise ValueError(_EXPECTED)
         return value
 

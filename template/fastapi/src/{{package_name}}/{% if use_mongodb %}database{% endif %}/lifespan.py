@@ -1,4 +1,4 @@
-"""The database task's part of the app: migrate, the 503 it documents, the pool while the app runs."""
+"""The database task's part of the app: migrate, the 503 it documents, the pool while it runs."""
 
 import argparse
 import asyncio

@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 CASE_INSENSITIVE = {"locale": "en", "strength": 2}
 STRING = {"bsonType": "string"}
 DATE = {"bsonType": "date"}
+# A document that breaks its collection's schema is refused, whoever writes it.
+VALIDATION = {"validationLevel": "strict", "validationAction": "error"}
 
 
 def _text(max_length: int, min_length: int = 0) -> dict[str, Any]:
@@ -56,7 +58,9 @@ POSTS_SCHEMA: dict[str, Any] = {
 }
 INDEXES: dict[str, list[IndexModel]] = {
     "users": [
-        IndexModel([("email", ASCENDING)], name="users_email", unique=True, collation=CASE_INSENSITIVE),
+        IndexModel(
+            [("email", ASCENDING)], name="users_email", unique=True, collation=CASE_INSENSITIVE
+        ),
         IndexModel([("keyset", DESCENDING)], name="users_keyset"),
     ],
     "posts": [
@@ -68,11 +72,11 @@ INDEXES: dict[str, list[IndexModel]] = {
 
 async def validate(database: AsyncDatabase[Document], name: str, schema: dict[str, Any]) -> None:
     """Create the collection with its validator, or set the validator of an existing one."""
-    options = {"validator": {"$jsonSchema": schema}, "validationLevel": "strict", "validationAction": "error"}
-    if name in await database.list_collection_names(filter={"name": name}):
-        await database.command({"collMod": name, **options})
-    else:
-        await database.create_collection(name, **options)
+    validator = {"$jsonSchema": schema}
+    exists = name in await database.list_collection_names(filter={"name": name})
+    await database.command(
+        {"collMod" if exists else "create": name, "validator": validator, **VALIDATION}
+    )
 
 
 async def users_and_posts(database: AsyncDatabase[Document]) -> None:

@@ -68,7 +68,7 @@ class MongoPostRepository:
             await session.with_transaction(insert)
 
     async def _with_authors(self, documents: list[Document]) -> list[Post]:
-        """The authors of ``documents`` in one round trip; a post whose author is gone is left out."""
+        """Their authors in one round trip; a post whose author is gone is left out."""
         if not documents:
             return []
         ids = list({document["author_id"] for document in documents})
