@@ -3,7 +3,7 @@
 Both are created in the app's lifespan, never at import time.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC
@@ -12,6 +12,7 @@ from typing import Any
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
+from pymongo.monitoring import CommandListener
 
 from ..core.retry import retry
 from .config import DatabaseSettings
@@ -32,10 +33,18 @@ class Store:
 
 
 def create_client(
-    settings: DatabaseSettings, *, timeout_seconds: float
+    settings: DatabaseSettings,
+    *,
+    timeout_seconds: float,
+    listeners: Sequence[CommandListener] = (),
 ) -> AsyncMongoClient[Document]:
-    """A pool of at most DB_POOL_SIZE connections per server; connects on first use."""
-    connect_ms = int(min(CONNECT_TIMEOUT_SECONDS, timeout_seconds) * 1000)
+    """A pool of at most DB_POOL_SIZE connections per server; connects on first use.
+
+    ``listeners`` see every command sent (command monitoring: counting round trips).
+    """
+    # Within half the request's time, so that a request learns MongoDB is away (a 503 it
+    # can act on) before its own timeout ends it.
+    connect_ms = int(min(CONNECT_TIMEOUT_SECONDS, timeout_seconds / 2) * 1000)
     return AsyncMongoClient(
         settings.database_url,
         maxPoolSize=settings.db_pool_size,
@@ -43,7 +52,7 @@ def create_client(
         # (DatabaseBusyError) instead of queueing without bound.
         waitQueueTimeoutMS=int(settings.db_pool_timeout_seconds * 1000),
         connectTimeoutMS=connect_ms,
-        # MongoDB away: a request learns it within this, not after the driver's 30 s.
+        # MongoDB away: known within this, not after the driver's default 30 s.
         serverSelectionTimeoutMS=connect_ms,
         # No reply within the request's own timeout: the connection is given up.
         socketTimeoutMS=int(timeout_seconds * 1000),
@@ -52,11 +61,17 @@ def create_client(
         tzinfo=UTC,
         retryWrites=True,
         retryReads=True,
+        event_listeners=list(listeners),
     )
 
 
-def create_store(settings: DatabaseSettings, *, timeout_seconds: float) -> Store:
-    client = create_client(settings, timeout_seconds=timeout_seconds)
+def create_store(
+    settings: DatabaseSettings,
+    *,
+    timeout_seconds: float,
+    listeners: Sequence[CommandListener] = (),
+) -> Store:
+    client = create_client(settings, timeout_seconds=timeout_seconds, listeners=listeners)
     return Store(client, client[settings.database_name], int(timeout_seconds * 1000))
 
 
