@@ -3,6 +3,7 @@
 Both are created in the app's lifespan, never at import time.
 """
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -90,4 +91,14 @@ async def open_database(
         await retry(lambda: check_database(store), what="MongoDB", retry_on=(PyMongoError,))
         yield store
     finally:
-        await store.client.close()
+        await close(store)
+
+
+async def close(store: Store) -> None:
+    """Close every pooled connection, and let the event loop finish closing their sockets.
+
+    A transport closes its socket in a callback on the next turn of the loop; a loop that
+    ends right after the pool (a test's, a command's) would leave the sockets unclosed.
+    """
+    await store.client.close()
+    await asyncio.sleep(0)
