@@ -8,9 +8,6 @@ from pymongo.errors import ConnectionFailure, WaitQueueTimeoutError
 
 from ..core.errors import AppError
 
-# A duplicate key: the unique index refused the write.
-DUPLICATE_KEY = 11000
-
 
 class DatabaseBusyError(AppError):
     """Every pooled connection stayed busy for DB_POOL_TIMEOUT_SECONDS: retry shortly."""
