@@ -17,12 +17,12 @@ const USERS_SCHEMA = {
   required: ["_id", "email", "name", "role", "created_at", "keyset"],
   properties: {
     _id: { bsonType: "string" },
-    email: { bsonType: "string", maxLength: 254 },
-    name: { bsonType: "string", maxLength: 100 },
+    email: { bsonType: "string", minLength: 3, maxLength: 254 },
+    name: { bsonType: "string", minLength: 1, maxLength: 100 },
     role: { enum: ["user", "admin"] },
     created_at: { bsonType: "date" },
     keyset: { bsonType: "string" },
-    post_count: { bsonType: "int" },
+    post_count: { bsonType: ["int", "long"], minimum: 0 },
   },
 };
 
@@ -32,7 +32,7 @@ const POSTS_SCHEMA = {
   properties: {
     _id: { bsonType: "string" },
     author_id: { bsonType: "string" },
-    title: { bsonType: "string", maxLength: 200 },
+    title: { bsonType: "string", minLength: 1, maxLength: 200 },
     body: { bsonType: "string" },
     created_at: { bsonType: "date" },
     updated_at: { bsonType: "date" },
@@ -50,7 +50,7 @@ async function validated(db: Db, name: string, schema: Document): Promise<void> 
 
 export const STEPS: readonly Step[] = [
   {
-    name: "0001_users-and-posts",
+    name: "0001_users_posts",
     async apply(db) {
       await validated(db, "users", USERS_SCHEMA);
       await validated(db, "posts", POSTS_SCHEMA);

@@ -103,7 +103,10 @@ async def migrate(database: AsyncDatabase[Document]) -> list[str]:
         if await records.find_one({"_id": step.name}) is not None:
             continue
         await step.apply(database)
-        await records.insert_one({"_id": step.name, "applied_at": utc_now()})
+        # An upsert: two migrate runs at once both apply the step (harmless) and record it once.
+        await records.update_one(
+            {"_id": step.name}, {"$setOnInsert": {"applied_at": utc_now()}}, upsert=True
+        )
         logger.info("migrated", extra={"step": step.name})
         applied.append(step.name)
     return applied
