@@ -108,17 +108,20 @@ def test_a_file_named_for_no_task_or_style_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_engine_override_replaces_only_what_it_names() -> None:
-    def pooling(framework: str, database: str) -> dict[str, object]:
+    def practice(practice_id: str, framework: str, database: str) -> dict[str, object]:
         entries = manifest_entries(framework=framework, package="pkg", tasks=["database"], database=database)
-        return next(entry for entry in entries if entry["id"] == "connection-pooling")
+        return next(entry for entry in entries if entry["id"] == practice_id)
 
-    postgresql, mongodb = pooling("express", "postgresql"), pooling("express", "mongodb")
+    postgresql = practice("connection-pooling", "express", "postgresql")
+    mongodb = practice("connection-pooling", "express", "mongodb")
     assert "MongoDB" in str(mongodb["title"])
     assert "PostgreSQL" in str(postgresql["title"])
     assert mongodb["evidence"] == ["src/database/engine.ts::createClient"]
     assert postgresql["evidence"] == ["src/database/engine.ts::createEngine"]
-    # A framework the override does not name keeps the entry's own claims.
-    assert pooling("fastapi", "mongodb")["evidence"] == pooling("fastapi", "postgresql")["evidence"]
+    # What the override does not name (here the tests behind pool exhaustion) stays the entry's own.
+    on_mongodb, on_postgresql = (practice("pool-exhaustion-503", "fastapi", name) for name in ("mongodb", "postgresql"))
+    assert on_mongodb["verified_by"] == on_postgresql["verified_by"]
+    assert on_mongodb["evidence"] != on_postgresql["evidence"]
 
 
 def test_an_engine_override_with_an_unknown_field_is_refused(tmp_path: Path) -> None:

@@ -63,6 +63,8 @@ def migrate_fastapi(project: Path, database_url: str) -> None:
 def migrate_express(project: Path, database_url: str) -> None:
     if not (project / "node_modules").exists():
         (project / "node_modules").symlink_to(node_modules(), target_is_directory=True)
+        # The steps run from dist/, as in the image.
+        run(["npm", "run", "build"], cwd=project, env=_environment(database_url))
     run(["npm", "run", "migrate"], cwd=project, env=_environment(database_url))
 
 
