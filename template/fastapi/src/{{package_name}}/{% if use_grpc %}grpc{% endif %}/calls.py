@@ -44,7 +44,9 @@ Context = aio.ServicerContext[Any, Any]
 class Call:
     """One call, as the services see it: its request over the app, its after-commit tasks."""
 
-    def __init__(self, request: Request, ready: Callable[[], Awaitable[None]] | None = None) -> None:
+    def __init__(
+        self, request: Request, ready: Callable[[], Awaitable[None]] | None = None
+    ) -> None:
         self.request = request
         # Run once the call's work (its transaction included) is done: events, cache drops.
         self.after_commit = BackgroundTasks()
