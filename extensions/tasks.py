@@ -21,7 +21,7 @@ class Task:
 
 TASKS: tuple[Task, ...] = (
     Task("api", "REST endpoints, errors, request ids, logging"),
-    Task("database", "PostgreSQL, migrations, transactions"),
+    Task("database", "PostgreSQL or MongoDB, migrations, transactions"),
     Task("auth", "JWT access/refresh tokens, Argon2id, RBAC", requires=("database",)),
     Task("cache", "Redis cache, shared rate limits"),
     Task("optimize", "query budgets, ETags, compression", requires=("database",)),
