@@ -34,10 +34,16 @@ from toolchains import UV, run
 # case's own Redis database (scripts/services.py starts Redis with enough of them), so
 # rate-limit counters of parallel cases never meet; the databases below are other tests'.
 FIRST_REDIS_DATABASE = 33
-_RENDERS = [
-    *((framework, subset, styles, "postgresql") for framework in ("fastapi", "express") for subset, styles in RUNS),
-    *((framework, *render) for framework in ("fastapi", "express") for render in ENGINE_RENDERS),
-]
+# The heaviest renders (most styles, then most tasks) first: the parallel workers then end
+# together instead of one of them finishing a long case alone.
+_RENDERS = sorted(
+    [
+        *((framework, subset, styles, "postgresql") for framework in ("fastapi", "express") for subset, styles in RUNS),
+        *((framework, *render) for framework in ("fastapi", "express") for render in ENGINE_RENDERS),
+    ],
+    key=lambda case: (len(case[2]), len(case[1])),
+    reverse=True,
+)
 CASES = [
     pytest.param(
         framework,

@@ -6,8 +6,10 @@ kept too, and fetched again when a token names a key not among them, at most onc
 """
 
 import asyncio
+import functools
 import hmac
 import logging
+import ssl
 import time
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -30,6 +32,12 @@ KEYS_REFETCH_SECONDS = 60
 IAT_LEEWAY_SECONDS = 60
 HTTP_TIMEOUT_SECONDS = 10.0
 MAX_SUBJECT_LENGTH = 255
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The TLS settings of every client here, built once: each build reads the CA bundle."""
+    return httpx2.create_ssl_context()
 
 
 class UnusableDiscoveryError(ValueError):
@@ -80,6 +88,7 @@ class Provider:
             redirect_uri=redirect_uri,
             code_challenge_method="S256",
             timeout=HTTP_TIMEOUT_SECONDS,
+            verify=tls_context(),
         )
         self._discovery: Discovery | None = None
         self._keys = _Keys()
