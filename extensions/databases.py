@@ -18,10 +18,11 @@ ENGINES: tuple[Choice, ...] = (
 NAMES: tuple[str, ...] = tuple(engine.name for engine in ENGINES)
 DEFAULT = "postgresql"
 OFFERED: tuple[str, ...] = tuple(engine.name for engine in ENGINES if engine.offered)
-# The tasks and API styles each engine works with so far; absent, all of them. MongoDB grows
-# one task or style at a time (issue 21): an answer beyond this is refused, saying what to drop.
-REACH: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "mongodb": (("api", "database", "cache"), ("rest",)),
+# What each engine works with so far, by question; a question left out, every answer. MongoDB
+# grows one task, style or sign-in method at a time (issue 21): an answer beyond this is
+# refused, saying what to drop.
+REACH: dict[str, dict[str, tuple[str, ...]]] = {
+    "mongodb": {"tasks": ("api", "database", "cache"), "api_styles": ("rest",), "auth_methods": ("jwt",)},
 }
 
 
@@ -29,16 +30,20 @@ def not_offered_message(name: str) -> str:
     return choices.not_offered_message("database", name, ENGINES, multiselect=False)
 
 
-def reach_message(name: str, tasks: Sequence[str], styles: Sequence[str]) -> str:
-    """Why ``name`` cannot serve these tasks and styles yet; empty when it can."""
-    if name not in REACH:
-        return ""
-    for question, chosen, reach in (("tasks", tasks, REACH[name][0]), ("api_styles", styles, REACH[name][1])):
-        beyond = [answer for answer in chosen if answer not in reach]
+def reach(name: str, question: str, every: Sequence[str]) -> tuple[str, ...]:
+    """The answers of ``question`` that engine ``name`` works with so far (of ``every``)."""
+    return REACH.get(name, {}).get(question, tuple(every))
+
+
+def reach_message(name: str, **answers: Sequence[str]) -> str:
+    """Why ``name`` cannot serve these answers (by question) yet; empty when it can."""
+    for question, chosen in answers.items():
+        served = reach(name, question, chosen)
+        beyond = [answer for answer in chosen if answer not in served]
         if beyond:
-            kept = "[" + ", ".join(answer for answer in chosen if answer in reach) + "]"
+            kept = "[" + ", ".join(answer for answer in chosen if answer in served) + "]"
             return (
-                f"database: {name!r} works so far with the {question} {', '.join(reach)}; drop "
+                f"database: {name!r} works so far with the {question} {', '.join(served)}; drop "
                 f"{', '.join(beyond)} (for example --data {question}='{kept}') or choose --data database={DEFAULT}."
             )
     return ""

@@ -171,7 +171,7 @@ def database_problem(
     """A database not offered yet or not for these answers, or a switch of an existing project's."""
     if value not in databases.OFFERED:
         return databases.not_offered_message(value)
-    beyond = databases.reach_message(value, list(tasks), list(api_styles))
+    beyond = databases.reach_message(value, tasks=list(tasks), api_styles=list(api_styles))
     if beyond:
         return beyond
     before = _previous_answer("database", destination, answers_file)
@@ -213,7 +213,8 @@ def api_styles_problem(value: Iterable[str]) -> str:
     return styles.not_offered_message(refused[0]) if refused else ""
 
 
-def auth_methods_problem(value: Iterable[str]) -> str:
+def auth_methods_problem(value: Iterable[str], database: str = databases.DEFAULT) -> str:
+    """A sign-in method missing, not offered yet, or not yet served by the chosen ``database``."""
     chosen = list(value)
     if auth_methods.REQUIRED not in chosen:
         example = "[" + ", ".join(name for name in auth_methods.NAMES if name in {auth_methods.REQUIRED, *chosen}) + "]"
@@ -222,7 +223,9 @@ def auth_methods_problem(value: Iterable[str]) -> str:
             f"whichever way users sign in; add {auth_methods.REQUIRED} (for example --data auth_methods='{example}')."
         )
     refused = [name for name in chosen if name not in auth_methods.OFFERED]
-    return auth_methods.not_offered_message(refused[0]) if refused else ""
+    if refused:
+        return auth_methods.not_offered_message(refused[0])
+    return databases.reach_message(database, auth_methods=chosen)
 
 
 def _task_list(chosen: Iterable[str]) -> str:

@@ -56,8 +56,14 @@ def _engine_answers() -> list[dict[str, object]]:
     for engine in databases.OFFERED:
         if engine == databases.DEFAULT:
             continue
-        tasks, served = databases.REACH.get(engine, (NAMES, styles.OFFERED))
-        answers.append({"tasks": list(tasks), "api_styles": list(served), "database": engine})
+        answers.append(
+            {
+                "tasks": list(databases.reach(engine, "tasks", NAMES)),
+                "api_styles": list(databases.reach(engine, "api_styles", styles.OFFERED)),
+                "auth_methods": list(databases.reach(engine, "auth_methods", auth_methods.OFFERED)),
+                "database": engine,
+            }
+        )
     return answers
 
 

@@ -44,7 +44,9 @@ RUNS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 # Each database engine besides PostgreSQL, with every task and style it serves so far
 # (extensions/databases.py): one more render per framework in the matrix and in the runs.
 ENGINE_RENDERS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = tuple(
-    (*databases.REACH[engine], engine) for engine in databases.OFFERED if engine != databases.DEFAULT
+    (databases.reach(engine, "tasks", TASK_SUBSETS[-1]), databases.reach(engine, "api_styles", ALL_STYLES), engine)
+    for engine in databases.OFFERED
+    if engine != databases.DEFAULT
 )
 
 

@@ -12,7 +12,7 @@ from pytest_copie.plugin import Copie
 
 from extensions import databases
 from extensions.context import DerivedValuesHook
-from extensions.validation import database_problem
+from extensions.validation import auth_methods_problem, database_problem
 
 ANSWERS_FILE = ".copier-answers.yml"
 # Tasks and styles every engine serves.
@@ -125,3 +125,15 @@ def test_mongodb_names_what_it_does_not_serve_yet(
 ) -> None:
     assert database_problem("mongodb", tasks, styles, tmp_path, ANSWERS_FILE) == message
     assert database_problem("postgresql", tasks, styles, tmp_path, ANSWERS_FILE) == ""
+
+
+def test_sign_in_methods_are_checked_against_the_engine() -> None:
+    # auth_methods is asked after database: its validator gets the engine.
+    assert auth_methods_problem(["jwt", "oauth"], "mongodb") == (
+        "database: 'mongodb' works so far with the auth_methods jwt; drop oauth (for example "
+        "--data auth_methods='[jwt]') or choose --data database=postgresql."
+    )
+    assert auth_methods_problem(["jwt"], "mongodb") == ""
+    assert auth_methods_problem(["jwt", "oauth"], "postgresql") == ""
+    question = yaml.safe_load((ROOT / "copier.yml").read_text())["auth_methods"]
+    assert question["validator"] == "{{ auth_methods | auth_methods_problem(database) }}"
