@@ -1,9 +1,10 @@
 // Timestamps as the API shows them: UTC, millisecond precision, `Z` suffix
 // ("2026-11-26T06:41:17.123Z"). Milliseconds are what a Date holds and what
-// PostgreSQL stores (timestamptz(3)), so a timestamp read back from the database
-// or from a cursor equals the one that was written, in either stack. Services
-// carry them as this text, not as Dates: a page of posts would otherwise parse
-// two Dates per row from PostgreSQL only to format them again for the answer.
+// the databases store (PostgreSQL's timestamptz(3), MongoDB's dates), so a
+// timestamp read back from the database or from a cursor equals the one that was
+// written, in either stack. Services carry them as this text, not as Dates: a page
+// of posts would otherwise parse two Dates per row from the database only to
+// format them again for the answer.
 
 const FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

@@ -1,7 +1,7 @@
 """Admission: at most MAX_CONCURRENT_REQUESTS API requests run at once; later ones queue.
 
 Without a gate, every request accepted under load starts at once and all of them contend
-for the CPU and for the connection pools (PostgreSQL, Redis) where the service has them.
+for the CPU and for the connection pools (the database, Redis) where the service has them.
 Each then costs more CPU, and those pools do not serve their waiters in order, so the
 unlucky ones wait for seconds. Here the requests past the
 limit wait before doing any work, in arrival order: asyncio.Semaphore hands a freed slot

@@ -1,8 +1,8 @@
 """Timestamps as the API shows them: UTC, millisecond precision, ``Z`` suffix.
 
-Milliseconds are what PostgreSQL stores (``timestamptz(3)``) and what JavaScript can
-represent, so a timestamp read back from the database or from a cursor equals the one
-that was written, in either stack.
+Milliseconds are what the databases store (PostgreSQL's ``timestamptz(3)``, MongoDB's
+dates) and what JavaScript can represent, so a timestamp read back from the database or
+from a cursor equals the one that was written, in either stack.
 """
 
 import re
@@ -23,7 +23,7 @@ def utc_now() -> datetime:
 def format_timestamp(value: datetime) -> str:
     """``2026-11-26T06:41:17.123Z``: always three fractional digits, always UTC."""
     # isoformat is C code, several times faster than strftime on every timestamp of a page;
-    # values read from PostgreSQL are in UTC already, which spares the conversion.
+    # values read from the database are in UTC already, which spares the conversion.
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
     return value.isoformat(timespec="milliseconds")[:-6] + "Z"

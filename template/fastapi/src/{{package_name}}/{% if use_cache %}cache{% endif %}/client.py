@@ -26,11 +26,11 @@ class FailFastPool(BlockingConnectionPool):
     """A pool that, once Redis could not be reached, fails at once for ``PAUSE_SECONDS``.
 
     While Redis is away, every command of every request would try to connect again, with
-    the retry's backoff: a request that falls back to PostgreSQL would wait on each of its
+    the retry's backoff: a request that falls back to the database would wait on each of its
     Redis calls. Here one attempt a pause is made; the others fail at once, and Redis is
     used again at most ``PAUSE_SECONDS`` after it is back. A command that found no free
     connection within ``POOL_WAIT_SECONDS`` pauses the pool too: for that second, requests
-    fall back to PostgreSQL rather than queue for a saturated Redis.
+    fall back to the database rather than queue for a saturated Redis.
     """
 
     PAUSE_SECONDS = 1.0
