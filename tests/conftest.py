@@ -28,25 +28,35 @@ RENDERS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (FULL, ("rest",)),
     (("api",), ("rest",)),
 )
-# The renders whose own tests run and whose server the contract suite probes
-# (tests/test_generated_projects.py): every subset, each with every style but three with REST
-# and WebSocket alone (the smallest two, and auth with cache: WebSocket without GraphQL), and
-# the full render with REST alone. Each style is a folder of its own, and the matrix above
-# type-checks every subset with every style, so the runs need not repeat each combination.
-LEAN_STYLES = ("rest", "websocket")
-LEAN_SUBSETS = (("api",), ("api", "database"), ("api", "database", "auth", "cache"))
-RUNS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    *((subset, LEAN_STYLES if subset in LEAN_SUBSETS else ALL_STYLES) for subset in TASK_SUBSETS),
-    (FULL, ("rest",)),
-)
-
-
 # Each database engine besides PostgreSQL, with every task and style it serves so far
 # (extensions/databases.py): one more render per framework in the matrix and in the runs.
 ENGINE_RENDERS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = tuple(
     (databases.reach(engine, "tasks", TASK_SUBSETS[-1]), databases.reach(engine, "api_styles", ALL_STYLES), engine)
     for engine in databases.OFFERED
     if engine != databases.DEFAULT
+)
+# The smallest render with a database runs on each other engine instead of PostgreSQL: every
+# PostgreSQL run below holds its code and more.
+SMALLEST_WITH_DATABASE = ("api", "database")
+# The renders whose own tests run and whose server the contract suite probes
+# (tests/test_generated_projects.py), on PostgreSQL: every subset, each with every style but
+# two with REST and WebSocket alone (the smallest, and auth with cache: WebSocket without
+# GraphQL), and the full render with REST alone; then ENGINE_RUNS. Each style is a folder of
+# its own, and the matrix above type-checks every subset with every style, so the runs need
+# not repeat each combination.
+LEAN_STYLES = ("rest", "websocket")
+LEAN_SUBSETS = (("api",), ("api", "database", "auth", "cache"))
+RUNS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    *(
+        (subset, LEAN_STYLES if subset in LEAN_SUBSETS else ALL_STYLES)
+        for subset in TASK_SUBSETS
+        if subset != SMALLEST_WITH_DATABASE
+    ),
+    (FULL, ("rest",)),
+)
+ENGINE_RUNS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
+    *ENGINE_RENDERS,
+    *((SMALLEST_WITH_DATABASE, ("rest",), engine) for *_, engine in ENGINE_RENDERS),
 )
 
 

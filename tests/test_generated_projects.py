@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
-from conftest import ALL_STYLES, ENGINE_RENDERS, FULL, RUNS, render, sign_in_methods
+from conftest import ALL_STYLES, ENGINE_RUNS, FULL, RUNS, render, sign_in_methods
 from contract.grpc import NOT_SERVING, watch_health
 from contract.subscriptions import open_subscription
 from contract.websocket import GOING_AWAY, closed_with, open_events_socket
@@ -30,7 +30,7 @@ from pymongo import MongoClient
 from pytest_copie.plugin import Copie
 from toolchains import UV, run
 
-# Every case is one of RUNS (conftest.py) for one framework. The index picks the
+# Every case is one of RUNS or ENGINE_RUNS (conftest.py) for one framework. The index picks the
 # case's own Redis database (scripts/services.py starts Redis with enough of them), so
 # rate-limit counters of parallel cases never meet; the databases below are other tests'.
 FIRST_REDIS_DATABASE = 33
@@ -39,7 +39,7 @@ FIRST_REDIS_DATABASE = 33
 _RENDERS = sorted(
     [
         *((framework, subset, styles, "postgresql") for framework in ("fastapi", "express") for subset, styles in RUNS),
-        *((framework, *render) for framework in ("fastapi", "express") for render in ENGINE_RENDERS),
+        *((framework, *render) for framework in ("fastapi", "express") for render in ENGINE_RUNS),
     ],
     key=lambda case: (len(case[2]), len(case[1])),
     reverse=True,

@@ -1,5 +1,7 @@
 // A pool that runs dry: a request that cannot get a connection within
 // DB_POOL_TIMEOUT_SECONDS is answered 503 with Retry-After, never a 500 or a hang.
+import { once } from "node:events";
+
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -32,7 +34,10 @@ describe("pool exhaustion", () => {
       .collection("waiting")
       .find({}, { tailable: true, awaitData: true, maxAwaitTimeMS: 1500 });
     await cursor.next();
+    // The request goes out once the getMore holds the connection, not merely once it is asked.
+    const checkedOut = once(service.deps.mongo, "connectionCheckedOut");
     const holding = cursor.tryNext();
+    await checkedOut;
     let busy: request.Response;
     try {
       busy = await request(service.app).get("/api/v1/posts");
