@@ -16,6 +16,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from extensions import databases
 from extensions.naming import kebab, snake
 from extensions.tasks import closure
 from extensions.validation import (
@@ -61,6 +62,10 @@ def parse_request(raw: str, spec: Spec) -> Request:
     framework = FRAMEWORKS[re.sub(r"[\s._-]", "", str(data.get("framework", "fastapi")).casefold())]
     answers = {name: _plain(value) for name, value in data.get("answers", {}).items()}
     _check_answers(answers, framework)
+    if "database" in answers and (
+        problem := databases.reach_message(str(answers["database"]), tasks=closure([data["task"]]))
+    ):
+        raise InvalidInputError(problem, field="answers.database")
     return Request(task=data["task"], framework=framework, answers=answers)
 
 

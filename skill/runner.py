@@ -21,6 +21,7 @@ from jsonschema import Draft202012Validator
 from skill.budget import Deadline
 from skill.ddl import database_schema
 from skill.errors import SkillFailedError
+from skill.mongo_schema import mongodb_schema
 from skill.render import MANIFEST, code_text, contribution, package_name, render
 from skill.request import Request
 from skill.retry import with_retries
@@ -49,6 +50,8 @@ def render_pair(request: Request, workdir: Path, deadline: Deadline) -> Renders:
 
 
 def schema_of(request: Request, project: Path, deadline: Deadline, cleanups: ExitStack) -> Schema:
+    if "database" in request.tasks and request.answers.get("database") == "mongodb":
+        return mongodb_schema(project, request.framework, package_name(project), deadline, cleanups)
     if "database" in request.tasks:
         return database_schema(project, request.framework, deadline, cleanups)
     return openapi_schema(project, request.framework, package_name(project), deadline)

@@ -22,11 +22,11 @@ from pymongo import MongoClient
 from pytest_copie.plugin import Copie
 from toolchains import node_modules, python_venv, run
 
+from skill.mongo_schema import describe
+
 pytestmark = pytest.mark.services
 
 Document = dict[str, Any]
-# What an index is, beside its name: the server's version field says nothing of the design.
-INDEX_FIELDS = ("key", "unique", "collation", "expireAfterSeconds", "partialFilterExpression", "sparse")
 
 
 @pytest.fixture
@@ -66,32 +66,6 @@ def migrate_express(project: Path, database_url: str) -> None:
         # The steps run from dist/, as in the image.
         run(["npm", "run", "build"], cwd=project, env=_environment(database_url))
     run(["npm", "run", "migrate"], cwd=project, env=_environment(database_url))
-
-
-def describe(database_url: str) -> dict[str, Any]:
-    """The collections (options included) and their indexes, in a stable order."""
-    client: MongoClient[Document] = MongoClient(database_url)
-    try:
-        database = client.get_default_database()
-        collections = {
-            found["name"]: found.get("options", {})
-            for found in database.list_collections()
-            if not found["name"].startswith("system.")
-        }
-        indexes = {
-            name: sorted(
-                (
-                    {"name": index["name"], **{field: index[field] for field in INDEX_FIELDS if field in index}}
-                    for index in database[name].list_indexes()
-                ),
-                key=lambda index: str(index["name"]),
-            )
-            for name in collections
-        }
-        steps = sorted(str(step["_id"]) for step in database["migrations"].find({}, {"_id": 1}))
-        return {"collections": collections, "indexes": indexes, "steps": steps}
-    finally:
-        client.close()
 
 
 @pytest.mark.parametrize(("tasks", "styles", "engine"), ENGINE_RENDERS)

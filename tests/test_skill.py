@@ -157,6 +157,51 @@ def test_database_task_without_a_usable_postgresql_gives_the_migration_files(
         assert output["schema"].startswith(("==> migrations/", "-- migrations/ holds no migration"))
 
 
+@pytest.mark.services
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_mongodb_render_gives_the_collections_and_indexes_its_steps_create(
+    framework: str,
+    mongodb_url: str,
+    prepared: dict[str, Any],  # noqa: ARG001  (the installs, built outside the budget)
+    tmp_path: Path,
+) -> None:
+    dest = tmp_path / "kept"
+    env = environment_without("DATABASE_URL", MONGODB_URL=mongodb_url)
+    request = {"task": "database", "framework": framework, "answers": {"database": "mongodb"}}
+    status, output = skill_command(json.dumps(request), "--dest", str(dest), env=env)
+
+    assert status == 0, output
+    Draft202012Validator(SPEC.output_schema).validate(output)
+    assert output["schema_source"] == "mongodb"
+    schema = json.loads(output["schema"])
+    assert {"users", "posts", "migrations"} <= schema["collections"].keys()
+    for name in ("users", "posts"):
+        assert "$jsonSchema" in schema["collections"][name]["validator"], name
+    email = next(index for index in schema["indexes"]["users"] if index["name"] == "users_email")
+    assert email["unique"] is True
+    assert email["collation"]["strength"] == 2
+    assert {index["name"] for index in schema["indexes"]["posts"]} >= {"posts_keyset", "posts_author_keyset"}
+    assert schema["steps"][0] == "0001_users_posts"
+    # The kept project is what Copier rendered: no build output, no linked node_modules.
+    assert not (dest / "dist").exists()
+    assert not (dest / "node_modules").exists()
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_mongodb_render_without_a_server_gives_its_migrate_steps(framework: str) -> None:
+    env = environment_without("MONGODB_URL")
+    request = {"task": "database", "framework": framework, "answers": {"database": "mongodb"}}
+    status, output = skill_command(json.dumps(request), env=env)
+
+    assert status == 0, output
+    assert output["schema_source"] == "migration files"
+    assert "MONGODB_URL is not set" in output["schema_note"]
+    paths = HEADER.findall(output["schema"])
+    assert paths
+    assert all(path.startswith("src/") and "/database/" in path for path in paths)
+    assert "users_email" in output["schema"]
+
+
 def test_prepare_builds_the_shared_installs(prepared: dict[str, Any]) -> None:
     venv, modules = Path(prepared["prepared"]["python"]), Path(prepared["prepared"]["node"])
     assert (venv / "bin" / "alembic").is_file()

@@ -57,6 +57,15 @@ BAD_REQUESTS = [
     pytest.param(
         '{"task": "api", "answers": {"author_email": "nobody"}}', "invalid_input", "answers.author_email", id="email"
     ),
+    pytest.param(
+        '{"task": "database", "answers": {"database": "mysql"}}', "invalid_input", "answers.database", id="engine"
+    ),
+    pytest.param(
+        '{"task": "optimize", "answers": {"database": "mongodb"}}',
+        "invalid_input",
+        "answers.database",
+        id="task-beyond-the-engine",
+    ),
 ]
 
 
