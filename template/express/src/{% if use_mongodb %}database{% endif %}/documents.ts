@@ -18,6 +18,8 @@ export interface UserDocument {
   keyset: string;
   /** Written by every change to the user's posts, in the same transaction (posts.ts). */
   post_count: number;
+  /** The Argon2id hash of the password, with the auth task. */
+  password_hash?: string;
 }
 
 export interface PostDocument {
@@ -34,6 +36,19 @@ export interface Collections {
   users: Collection<UserDocument>;
   posts: Collection<PostDocument>;
 }
+
+/** A collection whose documents belong to one user, named by `field`: they go with the user. */
+export interface OwnedByUser {
+  collection: string;
+  field: string;
+}
+
+/**
+ * Besides posts, what deleting a user deletes in the same transaction (users.ts):
+ * each task that keeps documents of a user adds its collection here when its module
+ * loads (the auth task its refresh tokens), as PostgreSQL's ON DELETE CASCADE does.
+ */
+export const OWNED_BY_USER: OwnedByUser[] = [];
 
 /** What the repositories work with: the client (for transactions) and the collections. */
 export interface Store extends Collections {

@@ -2,7 +2,7 @@
 // (never at import time), sized from DB_POOL_SIZE, closed at shutdown. A request waits
 // at most DB_POOL_TIMEOUT_SECONDS for a connection, or for a server to send it to
 // (then 503, see errors.ts).
-import { MongoClient, type Db, type MongoClientOptions } from "mongodb";
+import { MongoClient, type ClientSession, type Db as MongoDb, type MongoClientOptions } from "mongodb";
 import type { Logger } from "pino";
 
 import { connectWithRetry, type RetryOptions } from "../core/retry.js";
@@ -35,8 +35,25 @@ export function createClient(settings: PoolSettings, options: MongoClientOptions
   });
 }
 
+/** The database within one transaction: every command it runs goes through `session`. */
+export interface InTransaction {
+  db: MongoDb;
+  session: ClientSession;
+}
+
+/**
+ * What the auth task's store takes, as it takes PostgreSQL's Kysely or a transaction
+ * of it: the database, or the database within one transaction (transaction.ts).
+ */
+export type Db = MongoDb | InTransaction;
+
+/** The database and the session (none outside a transaction) to send `db`'s commands with. */
+export function sessionOf(db: Db): InTransaction | { db: MongoDb; session?: undefined } {
+  return "session" in db ? db : { db };
+}
+
 /** The database the URL names (its path). */
-export function databaseOf(client: MongoClient): Db {
+export function databaseOf(client: MongoClient): MongoDb {
   return client.db();
 }
 

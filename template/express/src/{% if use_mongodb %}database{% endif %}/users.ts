@@ -1,9 +1,9 @@
 // The users repository over MongoDB: one command per call, but for deletion, which
-// takes the user's posts with it in one transaction.
+// takes the user's posts (and every document OWNED_BY_USER) with it in one transaction.
 import type { Cursor } from "../core/pagination.js";
 import { EmailTakenError } from "../users/users.errors.js";
 import type { User, UserRepository } from "../users/users.repository.js";
-import { keysetOf, timestampOf, type Store, type UserDocument } from "./documents.js";
+import { keysetOf, OWNED_BY_USER, timestampOf, type Store, type UserDocument } from "./documents.js";
 import { violatesUnique } from "./errors.js";
 import { withTransaction } from "./transaction.js";
 
@@ -19,7 +19,8 @@ export function toUser(doc: Pick<UserDocument, "_id" | "email" | "name" | "role"
 export class MongoUserRepository implements UserRepository {
   constructor(private readonly store: Store) {}
 
-  async add(user: User): Promise<void> {
+  /** `passwordHash` is given with the auth task. */
+  async add(user: User, passwordHash?: string): Promise<void> {
     try {
       await this.store.users.insertOne({
         _id: user.id,
@@ -29,6 +30,7 @@ export class MongoUserRepository implements UserRepository {
         created_at: new Date(user.createdAt),
         keyset: keysetOf(user.createdAt, user.id),
         post_count: 0,
+        ...(passwordHash === undefined ? {} : { password_hash: passwordHash }),
       });
     } catch (err) {
       // No look-up first: the unique index decides, so concurrent sign-ups cannot both win.
@@ -60,6 +62,10 @@ export class MongoUserRepository implements UserRepository {
       const removed = await users.deleteOne({ _id: id }, { session });
       if (removed.deletedCount === 0) return false;
       await posts.deleteMany({ author_id: id }, { session });
+      const db = client.db(users.dbName);
+      for (const owned of OWNED_BY_USER) {
+        await db.collection(owned.collection).deleteMany({ [owned.field]: id }, { session });
+      }
       return true;
     });
   }

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createClient, openDatabase } from "../../src/database/engine.js";
 import { loadConfig } from "../../src/settings.js";
 import { HEALTHY_CHECKS, startTestApp, validEnv, type TestApp } from "../helpers/app.js";
+import { signUpBody } from "../helpers/crud.js";
 import { captureLogs } from "../helpers/logs.js";
 import { expectReadinessToFollow } from "../helpers/readiness.js";
 import { expectRetryLater } from "../helpers/retry-later.js";
@@ -49,7 +50,9 @@ describe("MongoDB away", () => {
     // Every pooled connection is dropped and no new one can be opened.
     await proxy.close();
     const email = `away-${randomUUID().slice(0, 12)}@example.com`;
-    const away = await request(service.app).post("/api/v1/users").send({ email, name: "Ada" });
+    const away = await request(service.app)
+      .post("/api/v1/users")
+      .send(signUpBody({ email, name: "Ada" }));
 
     expectRetryLater(away, "The database is unavailable; retry after the Retry-After delay.");
     const failures = service.logs.records().filter((record) => record.msg === "request failed");
