@@ -21,7 +21,7 @@ OFFERED: tuple[str, ...] = tuple(engine.name for engine in ENGINES if engine.off
 # The tasks and API styles each engine works with so far; absent, all of them. MongoDB grows
 # one task or style at a time (issue 21): an answer beyond this is refused, saying what to drop.
 REACH: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "mongodb": (("api", "database", "cache"), ("rest",)),
+    "mongodb": (("api", "database", "auth", "cache"), ("rest",)),
 }
 
 
