@@ -4,7 +4,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from pymongo.errors import ConnectionFailure, WaitQueueTimeoutError
+from pymongo.errors import ConnectionFailure, PyMongoError, WaitQueueTimeoutError
 
 from ..core.errors import AppError
 
@@ -42,7 +42,9 @@ async def driver_errors() -> AsyncIterator[None]:
     """Around every operation: MongoDB busy or away becomes a 503, not a 500.
 
     The driver has already retried a read or a write once on a new connection
-    (retryReads, retryWrites) before either error arrives here.
+    (retryReads, retryWrites) before either error arrives here. A transaction that still
+    conflicts with another one once its retries are over is busy too: it was aborted, and
+    the request can be sent again.
     """
     try:
         yield
@@ -50,3 +52,7 @@ async def driver_errors() -> AsyncIterator[None]:
         raise DatabaseBusyError from None
     except ConnectionFailure as exc:
         raise DatabaseUnavailableError from exc
+    except PyMongoError as exc:
+        if exc.has_error_label("TransientTransactionError"):
+            raise DatabaseBusyError from exc
+        raise

@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -10,8 +11,11 @@ from fastapi import FastAPI
 
 from ..api import API_PREFIX
 from ..core.commands import Command
+from ..core.config import ConfigError, CoreSettings, load_settings
+from ..core.logging import configure_logging
 from ..core.openapi import Amendment
 from .client import check_database, open_database
+from .config import DatabaseSettings
 from .migrations import migrate
 from .openapi import pool_limited
 
@@ -19,24 +23,41 @@ if TYPE_CHECKING:
     from ..settings import Settings
 
 
-async def _migrate(settings: "Settings") -> None:
-    async with open_database(settings, timeout_seconds=settings.request_timeout_seconds) as store:
+class MigrateSettings(CoreSettings, DatabaseSettings):
+    """What ``migrate`` reads: the core settings and the database's, no other task's."""
+
+    model_config = CoreSettings.model_config
+
+
+async def _migrate(settings: DatabaseSettings, timeout_seconds: float) -> None:
+    async with open_database(settings, timeout_seconds=timeout_seconds) as store:
         await migrate(store.database)
 
 
 def run_migrate(settings: "Settings", _arguments: argparse.Namespace) -> int:
-    asyncio.run(_migrate(settings))
+    asyncio.run(_migrate(settings, settings.request_timeout_seconds))
     return 0
 
 
-COMMANDS: tuple[Command, ...] = (
-    Command(
-        "migrate",
-        "create or update the collections, validators and indexes (each step once)",
-        (),
-        run_migrate,
-    ),
+def migrate_alone() -> int:
+    """``migrate`` with only its own settings: DATABASE_URL is all it needs."""
+    try:
+        settings = load_settings(MigrateSettings)
+    except ConfigError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    configure_logging(settings.log_level)
+    asyncio.run(_migrate(settings, settings.request_timeout_seconds))
+    return 0
+
+
+MIGRATE = Command(
+    "migrate",
+    "create or update the collections, validators and indexes (each step once)",
+    (),
+    run_migrate,
 )
+COMMANDS: tuple[Command, ...] = (MIGRATE,)
 
 
 def install(_app: FastAPI, amendments: list[Amendment]) -> None:

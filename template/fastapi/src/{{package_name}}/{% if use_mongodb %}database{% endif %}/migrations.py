@@ -1,73 +1,60 @@
 """The collections, validators and indexes, as versioned steps: ``python -m <package> migrate``.
 
-Each step runs once and is recorded in ``migrations`` (its name as ``_id``); every step
-is idempotent too (create or ``collMod``, ``createIndexes`` of an existing index), so a
-step interrupted before its record is simply run again.
+The steps are the modules of ``steps/``, applied in the order of their names; a task adds
+its own (auth: ``step_0002_auth.py``). Each step runs once and is recorded in
+``migrations`` (its name as ``_id``); every step is idempotent too (create or ``collMod``,
+``createIndexes`` of an existing index), so a step interrupted before its record is simply
+run again.
 """
 
+import importlib
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+import pkgutil
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo import IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
 from ..core.timestamps import utc_now
+from . import steps
 from .client import Document
+from .schema import VALIDATION, Step
+
+
+def _load_steps() -> tuple[Step, ...]:
+    names = sorted(module.name for module in pkgutil.iter_modules(steps.__path__))
+    loaded = []
+    for name in names:
+        step = importlib.import_module(f"{steps.__name__}.{name}").STEP
+        if not isinstance(step, Step):
+            msg = f"{name}.STEP is not a Step"
+            raise TypeError(msg)
+        loaded.append(step)
+    return tuple(loaded)
+
+
+STEPS: tuple[Step, ...] = _load_steps()
+# What the steps leave in place: each collection's last validator, and all its indexes.
+SCHEMAS: dict[str, dict[str, Any]] = {
+    name: schema for step in STEPS for name, schema in step.schemas.items()
+}
+
+
+def _all_indexes() -> dict[str, list[IndexModel]]:
+    merged: dict[str, list[IndexModel]] = {}
+    for step in STEPS:
+        for name, indexes in step.indexes.items():
+            merged.setdefault(name, []).extend(indexes)
+    return merged
+
+
+INDEXES = _all_indexes()
+# The collections holding a user's documents, and the field naming the user.
+OWNED_BY_USER: dict[str, str] = {
+    name: field for step in STEPS for name, field in step.owned_by_user.items()
+}
 
 logger = logging.getLogger(__name__)
-
-# Emails compare as a person reads them: the unique index ignores case.
-CASE_INSENSITIVE = {"locale": "en", "strength": 2}
-STRING = {"bsonType": "string"}
-DATE = {"bsonType": "date"}
-# A document that breaks its collection's schema is refused, whoever writes it.
-VALIDATION = {"validationLevel": "strict", "validationAction": "error"}
-
-
-def _text(max_length: int, min_length: int = 0) -> dict[str, Any]:
-    return {"bsonType": "string", "minLength": min_length, "maxLength": max_length}
-
-
-USERS_SCHEMA: dict[str, Any] = {
-    "bsonType": "object",
-    "required": ["_id", "email", "name", "role", "created_at", "keyset"],
-    "properties": {
-        "_id": STRING,
-        "email": _text(254, 3),
-        "name": _text(100, 1),
-        "role": {"enum": ["user", "admin"]},
-        "created_at": DATE,
-        "keyset": STRING,
-        "post_count": {"bsonType": ["int", "long"], "minimum": 0},
-    },
-}
-POSTS_SCHEMA: dict[str, Any] = {
-    "bsonType": "object",
-    "required": ["_id", "author_id", "title", "body", "created_at", "updated_at", "keyset"],
-    "properties": {
-        "_id": STRING,
-        "author_id": STRING,
-        "title": _text(200, 1),
-        "body": STRING,
-        "created_at": DATE,
-        "updated_at": DATE,
-        "keyset": STRING,
-    },
-}
-INDEXES: dict[str, list[IndexModel]] = {
-    "users": [
-        IndexModel(
-            [("email", ASCENDING)], name="users_email", unique=True, collation=CASE_INSENSITIVE
-        ),
-        IndexModel([("keyset", DESCENDING)], name="users_keyset"),
-    ],
-    "posts": [
-        IndexModel([("keyset", DESCENDING)], name="posts_keyset"),
-        IndexModel([("author_id", ASCENDING), ("keyset", DESCENDING)], name="posts_author_keyset"),
-    ],
-}
 
 
 async def validate(database: AsyncDatabase[Document], name: str, schema: dict[str, Any]) -> None:
@@ -79,20 +66,11 @@ async def validate(database: AsyncDatabase[Document], name: str, schema: dict[st
     )
 
 
-async def users_and_posts(database: AsyncDatabase[Document]) -> None:
-    await validate(database, "users", USERS_SCHEMA)
-    await validate(database, "posts", POSTS_SCHEMA)
-    for name, indexes in INDEXES.items():
+async def apply(database: AsyncDatabase[Document], step: Step) -> None:
+    for name, schema in step.schemas.items():
+        await validate(database, name, schema)
+    for name, indexes in step.indexes.items():
         await database[name].create_indexes(indexes)
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    apply: Callable[[AsyncDatabase[Document]], Awaitable[None]]
-
-
-STEPS: tuple[Step, ...] = (Step("0001_users_posts", users_and_posts),)
 
 
 async def migrate(database: AsyncDatabase[Document]) -> list[str]:
@@ -102,7 +80,7 @@ async def migrate(database: AsyncDatabase[Document]) -> list[str]:
     for step in STEPS:
         if await records.find_one({"_id": step.name}) is not None:
             continue
-        await step.apply(database)
+        await apply(database, step)
         # An upsert: two migrate runs at once both apply the step (harmless) and record it once.
         await records.update_one(
             {"_id": step.name}, {"$setOnInsert": {"applied_at": utc_now()}}, upsert=True

@@ -11,6 +11,7 @@ from ..users.repository import Role, User
 from .client import Document, Store
 from .errors import driver_errors
 from .keyset import NEWEST_FIRST, after, keyset
+from .migrations import OWNED_BY_USER
 
 # What a User needs of a document: never more is sent over the wire.
 USER_FIELDS = {"email": 1, "name": 1, "role": 1, "created_at": 1}
@@ -41,6 +42,15 @@ def user_document(user: User) -> Document:
     }
 
 
+async def read_user(store: Store, user_id: uuid.UUID) -> User | None:
+    """One user by id, in one round trip."""
+    async with driver_errors():
+        document = await store.database["users"].find_one(
+            {"_id": str(user_id)}, USER_FIELDS, max_time_ms=store.max_time_ms
+        )
+    return None if document is None else to_user(document)
+
+
 class MongoUserRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -57,11 +67,7 @@ class MongoUserRepository:
                 raise
 
     async def get(self, user_id: uuid.UUID) -> User | None:
-        async with driver_errors():
-            document = await self.users.find_one(
-                {"_id": str(user_id)}, USER_FIELDS, max_time_ms=self.store.max_time_ms
-            )
-        return None if document is None else to_user(document)
+        return await read_user(self.store, user_id)
 
     async def list_after(self, after_key: Cursor | None, limit: int) -> list[User]:
         async with driver_errors():
@@ -73,16 +79,22 @@ class MongoUserRepository:
             return [to_user(document) async for document in cursor]
 
     async def delete(self, user_id: uuid.UUID) -> bool:
-        """The user and their posts, in one transaction."""
+        """The user and every document of theirs, in one transaction.
 
-        async def delete_both(session: AsyncClientSession) -> bool:
+        Their posts, and whatever a task's migrate step says a user owns (``OWNED_BY_USER``:
+        auth's refresh tokens).
+        """
+
+        async def delete_all(session: AsyncClientSession) -> bool:
             result = await self.users.delete_one({"_id": str(user_id)}, session=session)
             if result.deleted_count == 0:
                 return False
-            posts = self.store.database["posts"]
-            await posts.delete_many({"author_id": str(user_id)}, session=session)
+            for collection, field in OWNED_BY_USER.items():
+                await self.store.database[collection].delete_many(
+                    {field: str(user_id)}, session=session
+                )
             return True
 
         async with driver_errors(), self.store.client.start_session() as session:
-            deleted: bool = await session.with_transaction(delete_both)
+            deleted: bool = await session.with_transaction(delete_all)
         return deleted
