@@ -48,9 +48,15 @@ def test_database_is_asked_and_recorded_only_with_the_database_task(copie: Copie
         pytest.param(
             {"database": "mongodb"},
             "Validation error for question 'database': database: 'mongodb' works so far with the tasks api, "
-            "database, cache; drop auth, optimize (for example --data tasks='[api, database, cache]') or choose "
-            "--data database=postgresql.",
+            "database, auth, cache; drop optimize (for example --data tasks='[api, database, auth, cache]') or "
+            "choose --data database=postgresql.",
             id="beyond-its-reach",
+        ),
+        pytest.param(
+            {"database": "mongodb", "tasks": ["api", "database", "auth"], "auth_methods": ["jwt", "oauth"]},
+            "Validation error for question 'auth_methods': database: 'mongodb' works so far with the auth_methods "
+            "jwt; drop oauth (for example --data auth_methods='[jwt]') or choose --data database=postgresql.",
+            id="sign-in-beyond-its-reach",
         ),
         pytest.param(
             {"database": "mysql"},
@@ -105,10 +111,10 @@ def test_the_render_context_has_one_flag_per_engine(tasks: list[str], flags: dic
     ("tasks", "styles", "message"),
     [
         pytest.param(
-            ["api", "database", "auth", "cache"],
+            ["api", "database", "auth", "optimize"],
             ["rest"],
-            "database: 'mongodb' works so far with the tasks api, database, cache; drop auth (for example "
-            "--data tasks='[api, database, cache]') or choose --data database=postgresql.",
+            "database: 'mongodb' works so far with the tasks api, database, auth, cache; drop optimize (for "
+            "example --data tasks='[api, database, auth]') or choose --data database=postgresql.",
             id="task",
         ),
         pytest.param(

@@ -18,3 +18,5 @@ class Command:
     arguments: tuple[str, ...]
     # Runs with the loaded settings and the parsed arguments; returns the exit status.
     run: "Callable[[Settings, argparse.Namespace], int]"
+    # Runs instead, loading only the settings it needs (a migrate job holds no app secrets).
+    alone: "Callable[[], int] | None" = None

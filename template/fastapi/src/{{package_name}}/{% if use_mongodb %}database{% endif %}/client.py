@@ -20,6 +20,7 @@ from .config import DatabaseSettings
 
 Document = dict[str, Any]
 
+IDLE_TIMEOUT_MS = 30_000
 CONNECT_TIMEOUT_SECONDS = 5.0
 
 
@@ -60,6 +61,11 @@ def create_client(
         # BSON dates read back as aware datetimes in UTC, as the services write them.
         tz_aware=True,
         tzinfo=UTC,
+        # Recycle idle connections, so none outlives a failover or a server-side limit.
+        maxIdleTimeMS=IDLE_TIMEOUT_MS,
+        # Readers see only what a majority has written, and writes wait for it.
+        readConcernLevel="majority",
+        w="majority",
         retryWrites=True,
         retryReads=True,
         event_listeners=list(listeners),

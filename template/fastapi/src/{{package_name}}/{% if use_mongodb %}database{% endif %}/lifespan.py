@@ -56,6 +56,7 @@ MIGRATE = Command(
     "create or update the collections, validators and indexes (each step once)",
     (),
     run_migrate,
+    alone=migrate_alone,
 )
 COMMANDS: tuple[Command, ...] = (MIGRATE,)
 

@@ -11,9 +11,6 @@ from .app import create_app
 from .core.config import ConfigError, load_settings
 from .core.logging import configure_logging
 from .core.serving import server_for
-{%- if use_mongodb %}
-from .database.lifespan import MIGRATE, migrate_alone
-{%- endif %}
 from .settings import Settings
 from .tasks import TASKS
 
@@ -40,11 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for argument in command.arguments:
             command_parser.add_argument(argument)
     arguments = parser.parse_args(argv)
-{%- if use_mongodb %}
-    if arguments.command == MIGRATE.name:
-        # The database's settings alone: a migrate job (CI, a release) has no app secrets.
-        return migrate_alone()
-{%- endif %}
+    chosen = tasks_commands.get(arguments.command)
+    if chosen is not None and chosen.alone is not None:
+        # Its own settings only: a job (CI, a release) has none of the app's secrets.
+        return chosen.alone()
 
     try:
         settings = load_settings(Settings)
