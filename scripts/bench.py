@@ -46,13 +46,16 @@ from scripts.benchmark.measure import (
 )
 from scripts.benchmark.processes import Ports, Server, start_server
 from scripts.benchmark.projects import (
+    MONGODB,
     ROOT,
     STACKS,
     Render,
     Stack,
     base_environment,
     create_database,
+    create_mongodb_database,
     drop_database,
+    drop_mongodb_database,
     render,
     with_path,
 )
@@ -83,23 +86,33 @@ ROW_ORDER = [
 
 
 def _endpoints(project: Render, post_id: str, x_cache: str | None) -> list[Endpoint]:
-    read = f"{API}/posts/{post_id}"
+    read, page = f"{API}/posts/{post_id}", f"{API}/posts?limit={PAGE}"
+    if project.database == MONGODB:
+        # Beside PostgreSQL's rows: the caller's look-up, a post by id and a page with authors,
+        # each read from MongoDB (no cache). No goal: the server is a MongoDB-wire-protocol
+        # reimplementation, not mongod.
+        return [
+            Endpoint("GET /api/v1/users/me", f"{API}/users/me", project.label, None, saturate=False),
+            Endpoint("GET /api/v1/posts/{id}", read, project.label, None, saturate=False),
+            Endpoint(f"GET /api/v1/posts?limit={PAGE}", page, project.label, None, saturate=False),
+        ]
     if not project.cached:
         return [Endpoint("GET /api/v1/posts/{id}", read, project.label, None, saturate=True)]
     return [
         Endpoint("GET /health/live", "/health/live", project.label, None, saturate=False),
         Endpoint("GET /api/v1/users/me", f"{API}/users/me", project.label, TARGET_ME, saturate=True),
         Endpoint("GET /api/v1/posts/{id}", read, project.label, TARGET_CACHED_READ, saturate=True, x_cache=x_cache),
-        Endpoint(
-            f"GET /api/v1/posts?limit={PAGE}", f"{API}/posts?limit={PAGE}", project.label, TARGET_PAGE, saturate=True
-        ),
+        Endpoint(f"GET /api/v1/posts?limit={PAGE}", page, project.label, TARGET_PAGE, saturate=True),
         # Its goal is against the REST page above (report.graphql_share), not the bare app.
         Endpoint(GRAPHQL_ROW, "/graphql", project.label, None, saturate=False, body=GRAPHQL_PAGE),
     ]
 
 
-def _row_key(endpoint: Endpoint) -> tuple[int, bool]:
-    return ROW_ORDER.index(endpoint.label), endpoint.render != "cache"
+RENDER_ORDER = ["cache", "no cache", MONGODB]
+
+
+def _row_key(endpoint: Endpoint) -> tuple[int, int]:
+    return ROW_ORDER.index(endpoint.label), RENDER_ORDER.index(endpoint.render)
 
 
 def _warm_cache(project: Render, app: Server, token: str, post_id: str) -> str | None:
@@ -125,15 +138,21 @@ class Session:
 def _measure_render(
     session: Session, stack: Stack, project: Render, bare: Server
 ) -> tuple[list[Comparison], list[Saturation]]:
-    admin_url = session.urls["DATABASE_URL"]
     database = f"bench_{stack.name}_{project.label.replace(' ', '_')}_{secrets.token_hex(3)}"
+    if project.database == MONGODB:
+        server_url = session.urls["MONGODB_URL"]
+        database_url = create_mongodb_database(server_url, database)
+        session.exits.callback(drop_mongodb_database, server_url, database)
+    else:
+        admin_url = session.urls["DATABASE_URL"]
+        database_url = create_database(admin_url, database)
+        session.exits.callback(drop_database, admin_url, database)
     env = {
         **base_environment(),
         **SERVER_SETTINGS,
-        "DATABASE_URL": create_database(admin_url, database),
+        "DATABASE_URL": database_url,
         "REDIS_URL": with_path(session.urls["REDIS_URL"], f"/{REDIS_DATABASES[stack.name]}"),
     }
-    session.exits.callback(drop_database, admin_url, database)
     env = stack.environment(project, env)
     stack.migrate(project, env)
     port = session.ports.take()
@@ -174,10 +193,13 @@ def _measure_render(
 
 def bench_framework(session: Session, framework: str) -> FrameworkResult:
     stack: Stack = STACKS[framework]()
-    print(f"== {framework}: rendering the working tree (every task, and every task but cache)", flush=True)
+    print(f"== {framework}: rendering the working tree (every task, every task but cache, and on MongoDB)", flush=True)
     projects = [
-        render(framework, cached=cached, destination=session.workdir / f"{framework}-{label}")
-        for cached, label in ((True, "cache"), (False, "no-cache"))
+        *(
+            render(framework, cached=cached, destination=session.workdir / f"{framework}-{label}")
+            for cached, label in ((True, "cache"), (False, "no-cache"))
+        ),
+        render(framework, cached=False, destination=session.workdir / f"{framework}-{MONGODB}", database=MONGODB),
     ]
     print(f"== {framework}: installing from the shared toolchain, building, migrating", flush=True)
     stack.prepare()
@@ -206,8 +228,11 @@ def bench_framework(session: Session, framework: str) -> FrameworkResult:
 
 
 def start_services(services: Services) -> dict[str, str]:
-    urls = {name: os.environ[name] for name in ("DATABASE_URL", "REDIS_URL") if os.environ.get(name)}
+    urls = {name: os.environ[name] for name in ("DATABASE_URL", "REDIS_URL", "MONGODB_URL") if os.environ.get(name)}
     try:
+        if "MONGODB_URL" not in urls:
+            urls["MONGODB_URL"] = services.start_mongodb()
+            print(f"started a MongoDB-wire-protocol server (SecantusDB) at {urls['MONGODB_URL']}")
         if "DATABASE_URL" not in urls:
             urls["DATABASE_URL"] = services.start_postgres()
             print(f"started PostgreSQL at {urls['DATABASE_URL']}")

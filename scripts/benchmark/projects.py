@@ -20,7 +20,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 from copier import run_copy
+from pymongo import MongoClient
 
+from extensions import databases
 from extensions.tasks import NAMES
 from scripts.benchmark.errors import BenchError
 from skill.toolchains import generate_stubs, node_modules, python_venv
@@ -28,6 +30,8 @@ from skill.toolchains import generate_stubs, node_modules, python_venv
 ROOT = Path(__file__).resolve().parent.parent.parent
 ALL_TASKS = list(NAMES)
 WITHOUT_CACHE = [task for task in ALL_TASKS if task != "cache"]
+# The MongoDB render: every task it serves but cache (reads go to MongoDB), REST only.
+MONGODB = "mongodb"
 BARE_APPS = Path(__file__).with_name("bare")
 OUTPUT_TAIL_CHARS = 4000
 
@@ -38,32 +42,39 @@ class Render:
     cached: bool
     path: Path
     package_name: str
+    database: str = databases.DEFAULT
 
     @property
     def label(self) -> str:
+        if self.database != databases.DEFAULT:
+            return self.database
         return "cache" if self.cached else "no cache"
 
 
-def render(framework: str, *, cached: bool, destination: Path, styles: list[str] | None = None) -> Render:
+def render(
+    framework: str, *, cached: bool, destination: Path, styles: list[str] | None = None, database: str | None = None
+) -> Render:
     """The working tree (uncommitted edits included) with every task, or every task but cache;
-    ``styles`` beside REST (GraphQL unless given)."""
+    ``styles`` beside REST (GraphQL unless given). With ``database`` (another engine): every
+    task it serves but cache, REST only."""
+    data: dict[str, object] = {
+        "framework": framework,
+        "tasks": ALL_TASKS if cached else WITHOUT_CACHE,
+        "api_styles": ["rest", "graphql"] if styles is None else styles,
+    }
+    if database is not None:
+        served = databases.reach(database, "tasks", ALL_TASKS)
+        data |= {
+            "database": database,
+            "tasks": [task for task in served if task != "cache" or cached],
+            "api_styles": list(databases.reach(database, "api_styles", ["rest"])),
+            "auth_methods": list(databases.reach(database, "auth_methods", ["jwt"])),
+        }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # DirtyLocalWarning: rendering uncommitted edits is the point.
-        run_copy(
-            str(ROOT),
-            str(destination),
-            data={
-                "framework": framework,
-                "tasks": ALL_TASKS if cached else WITHOUT_CACHE,
-                "api_styles": ["rest", "graphql"] if styles is None else styles,
-            },
-            defaults=True,
-            unsafe=True,
-            quiet=True,
-            vcs_ref="HEAD",
-        )
+        run_copy(str(ROOT), str(destination), data=data, defaults=True, unsafe=True, quiet=True, vcs_ref="HEAD")
     answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
-    return Render(framework, cached, destination, str(answers["package_name"]))
+    return Render(framework, cached, destination, str(answers["package_name"]), database or databases.DEFAULT)
 
 
 def run(command: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -130,6 +141,9 @@ class FastAPIStack:
         return {**env, "PYTHONPATH": str(project.path / "src")}
 
     def migrate(self, project: Render, env: dict[str, str]) -> None:
+        if project.database == MONGODB:
+            run([str(self.venv / "bin" / "python"), "-m", project.package_name, "migrate"], cwd=project.path, env=env)
+            return
         run([str(self.venv / "bin" / "alembic"), "upgrade", "head"], cwd=project.path, env=env)
 
     def serve_command(self, project: Render) -> list[str]:
@@ -195,6 +209,20 @@ def create_database(admin_url: str, name: str) -> str:
         cwd=Path.cwd(),
     )
     return with_path(admin_url, f"/{name}")
+
+
+def create_mongodb_database(server_url: str, name: str) -> str:
+    """The URL of database ``name`` on this MongoDB server (it exists once written to)."""
+    parts = urlsplit(server_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+
+
+def drop_mongodb_database(server_url: str, name: str) -> None:
+    client: MongoClient[dict[str, object]] = MongoClient(server_url, serverSelectionTimeoutMS=5000)
+    try:
+        client.drop_database(name)
+    finally:
+        client.close()
 
 
 def drop_database(admin_url: str, name: str) -> None:
