@@ -140,15 +140,56 @@ def test_mischief_spoils_the_next_id_token_once(
     spoiled = _exchange(provider, _code(provider, "subject-3", verifier)["code"][0], verifier).json()["id_token"]
     after = _exchange(provider, _code(provider, "subject-3", verifier)["code"][0], verifier).json()["id_token"]
 
-    honest_header, honest_claims, honest_signature = _parts(honest)
+    honest_header, honest_claims, _ = _parts(honest)
     spoiled_header, spoiled_claims, spoiled_signature = _parts(spoiled)
     assert honest_header["alg"] == _parts(after)[0]["alg"] == "RS256"
     assert spoiled_header.items() >= header.items()
     assert {key: spoiled_claims[key] for key in changed} == changed
-    # Only "signature" keeps a signature of the provider's key, made for other claims.
-    assert (spoiled_signature == honest_signature) == (kind == "signature")
+    # What the provider's key signed: these claims, other claims ("signature"), or nothing.
+    keys = _provider_keys(provider)
+    signed_input = hashlib.sha256(spoiled.rsplit(".", 1)[0].encode()).digest()
+    digest = _signed_digest(spoiled, keys)
+    assert _signed_digest(honest, keys) == hashlib.sha256(honest.rsplit(".", 1)[0].encode()).digest()
+    if kind in {"audience", "nonce", "issuer"}:
+        assert digest == signed_input
+    elif kind == "signature":
+        assert digest is not None
+        assert digest != signed_input
+    else:
+        assert digest is None
     assert (spoiled_signature == "") == (kind == "alg_none")
     assert honest_claims["aud"] == CLIENT.client_id
+
+
+# PKCS #1 v1.5 for SHA-256 (RFC 8017 section 9.2): what RS256 signs, after the padding.
+SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
+
+
+def _provider_keys(provider: OidcProvider) -> dict[str, tuple[int, int]]:
+    """The provider's RSA public keys by key id: (modulus, exponent)."""
+    document = httpx.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=10).json()
+    found = httpx.get(document["jwks_uri"], timeout=10).json()["keys"]
+
+    def number(value: str) -> int:
+        return int.from_bytes(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)), "big")
+
+    return {key["kid"]: (number(key["n"]), number(key["e"])) for key in found if key["kty"] == "RSA"}
+
+
+def _signed_digest(token: str, keys: dict[str, tuple[int, int]]) -> bytes | None:
+    """The SHA-256 digest the token's signature was made for with one of ``keys`` (RS256), or
+    None when it is no such signature. Plain RSA arithmetic: the tests have no crypto library."""
+    header, _, signature = _parts(token)
+    if header.get("alg") != "RS256" or header.get("kid") not in keys or not signature:
+        return None
+    modulus, exponent = keys[header["kid"]]
+    size = (modulus.bit_length() + 7) // 8
+    value = int.from_bytes(base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)), "big")
+    encoded = pow(value, exponent, modulus).to_bytes(size, "big")
+    padding = b"\x00\x01" + b"\xff" * (size - 3 - len(SHA256_DIGEST_INFO) - 32) + b"\x00"
+    if not encoded.startswith(padding + SHA256_DIGEST_INFO):
+        return None
+    return encoded[-32:]
 
 
 def test_an_expired_id_token_is_past_its_exp(provider: OidcProvider) -> None:
