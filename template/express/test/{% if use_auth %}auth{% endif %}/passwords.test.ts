@@ -1,18 +1,35 @@
 import argon2 from "argon2";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { PARAMETERS, hashPassword, verifyPassword } from "../../src/auth/passwords.js";
+import { PROFILES, hashPassword, hashing, verifyPassword } from "../../src/auth/passwords.js";
+import { startTestApp } from "../helpers/app.js";
+
+const PROFILE_PREFIXES = {
+  rfc9106: /^\$argon2id\$v=19\$m=65536,p=4,t=3\$/,
+  owasp: /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/,
+} as const;
 
 describe("password hashing", () => {
   afterEach(() => {
     vi.restoreAllMocks();
   });
 
-  it("uses RFC 9106's Argon2id profile in the service", async () => {
-    // The tests hash with the cheapest parameters (setup.ts); the service keeps these.
-    const stored = await argon2.hash("s3cret-passphrase", PARAMETERS);
-    expect(stored).toMatch(/^\$argon2id\$v=19\$m=65536,p=4,t=3\$/);
-  });
+  for (const [profile, prefix] of Object.entries(PROFILE_PREFIXES)) {
+    it(`makes new hashes with the parameters ARGON2_PROFILE=${profile} names`, async () => {
+      // The tests hash with the cheapest parameters (setup.ts); the service has these.
+      const cheap = { profiles: hashing.profiles, parameters: hashing.parameters };
+      hashing.profiles = { ...PROFILES };
+      const service = await startTestApp({ env: { ARGON2_PROFILE: profile } });
+      try {
+        const stored = await hashPassword("s3cret-passphrase");
+        expect(stored).toMatch(prefix);
+        expect(await verifyPassword(stored, "s3cret-passphrase")).toBe(true);
+      } finally {
+        await service.close();
+        Object.assign(hashing, cheap);
+      }
+    });
+  }
 
   it("matches only the right password", async () => {
     const stored = await hashPassword("s3cret-passphrase");

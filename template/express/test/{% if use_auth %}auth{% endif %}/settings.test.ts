@@ -29,12 +29,17 @@ describe("JWT settings", () => {
     }
   });
 
+  it("refuses an unknown ARGON2_PROFILE and names the choices", () => {
+    expect(() => loadConfig({ ...validEnv(), ARGON2_PROFILE: "fast" })).toThrow(/ARGON2_PROFILE: .*"rfc9106"\|"owasp"/);
+  });
+
   it("accepts a long random secret and applies the token defaults", () => {
     const config = loadConfig(validEnv());
     expect(config).toMatchObject({
       jwtAlgorithm: "HS256",
       accessTokenTtlSeconds: 900,
       refreshTokenTtlSeconds: 1_209_600,
+      argon2Profile: "rfc9106",
     });
     expect(config.jwtIssuer).toBe(config.jwtAudience);
   });

@@ -10,6 +10,7 @@ from ..core.commands import Command
 from ..core.openapi import Amendment
 from .admin import CREATE_ADMIN
 from .attempts import MemoryLoginWindows
+from .passwords import hashing
 from .router import account_router, router
 from .verified import VerifiedTokens
 
@@ -19,6 +20,8 @@ COMMANDS: tuple[Command, ...] = (CREATE_ADMIN,)
 def install(app: FastAPI, _amendments: list[Amendment]) -> None:
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(account_router, prefix=API_PREFIX)
+    # New password hashes are made with this app's Argon2id profile (ARGON2_PROFILE).
+    hashing.use(app.state.settings.argon2_profile)
     # Access tokens this app has verified (verified.py): a new app trusts none.
     app.state.verified_tokens = VerifiedTokens()
     # Failed sign-ins, counted in this process; the cache task counts them in Redis.
