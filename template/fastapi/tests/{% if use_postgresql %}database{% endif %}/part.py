@@ -35,8 +35,12 @@ def _upgrade() -> None:
 
 
 async def _empty(app: FastAPI, tables: tuple[str, ...]) -> None:
+    # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE costs ~20 ms a time (it
+    # gives each table new files). Referencing tables first: a task's tables refer only to
+    # those of the tasks before it, and PARTS lists them in that order.
     async with app.state.engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {', '.join(tables)}"))
+        for table in reversed(tables):
+            await connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608  (our table names)
 
 
 def _environment(servers: "TestServers") -> dict[str, str]:
