@@ -175,7 +175,7 @@ def test_checkov_finds_nothing_beyond_the_written_skip_list(rendered: Rendered) 
 
 def test_no_secret_value_reaches_git(rendered: Rendered) -> None:
     env_example = (rendered.project / ".env.example").read_text(encoding="utf-8")
-    names = {line.split("=", 1)[0] for line in env_example.splitlines() if re.match(r"[A-Z_]+=", line)}
+    names = {line.split("=", 1)[0] for line in env_example.splitlines() if re.match(r"[A-Z][A-Z0-9_]*=", line)}
     secrets = names & SECRET_SETTINGS
     for overlay in OVERLAYS:
         assert rendered.of_kind(overlay, "Secret") == []
