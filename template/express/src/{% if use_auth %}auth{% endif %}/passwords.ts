@@ -6,6 +6,8 @@ export const ARGON2_PROFILES = ["rfc9106", "owasp"] as const;
 
 export type Argon2Profile = (typeof ARGON2_PROFILES)[number];
 
+export const DEFAULT_PROFILE: Argon2Profile = "rfc9106";
+
 /**
  * The Argon2id profiles ARGON2_PROFILE names. rfc9106 (the default): RFC 9106's second
  * recommended profile, 3 passes over 64 MiB with 4 lanes. owasp: OWASP's minimum for
@@ -25,7 +27,7 @@ export const PROFILES: Readonly<Record<Argon2Profile, Readonly<HashOptions>>> = 
  */
 export const hashing = {
   profiles: { ...PROFILES } as Record<Argon2Profile, Readonly<HashOptions>>,
-  parameters: PROFILES.rfc9106,
+  parameters: PROFILES[DEFAULT_PROFILE],
   use(profile: Argon2Profile): void {
     this.parameters = this.profiles[profile];
   },

@@ -11,8 +11,8 @@ from starlette.concurrency import run_in_threadpool
 # recommended profile, 3 passes over 64 MiB with 4 lanes. owasp: OWASP's minimum for
 # Argon2id, 2 passes over 19 MiB with 1 lane, for small containers: each sign-in in flight
 # holds a third of the memory and takes a sixth of the CPU.
-Profile = Literal["rfc9106", "owasp"]
-PROFILES: dict[Profile, Parameters] = {
+Argon2Profile = Literal["rfc9106", "owasp"]
+PROFILES: dict[Argon2Profile, Parameters] = {
     "rfc9106": profiles.RFC_9106_LOW_MEMORY,
     "owasp": Parameters(
         type=Type.ID,
@@ -24,7 +24,7 @@ PROFILES: dict[Profile, Parameters] = {
         parallelism=1,
     ),
 }
-DEFAULT_PROFILE: Profile = "rfc9106"
+DEFAULT_PROFILE: Argon2Profile = "rfc9106"
 
 
 @dataclass
@@ -36,10 +36,10 @@ class Hashing:
     hashes made with another profile still verify.
     """
 
-    profiles: dict[Profile, Parameters]
+    profiles: dict[Argon2Profile, Parameters]
     hasher: PasswordHasher
 
-    def use(self, profile: Profile) -> None:
+    def use(self, profile: Argon2Profile) -> None:
         self.hasher = PasswordHasher.from_parameters(self.profiles[profile])
 
 
