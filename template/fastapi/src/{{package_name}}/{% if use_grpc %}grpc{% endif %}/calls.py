@@ -13,10 +13,11 @@ events publisher) works for it unchanged.
 """
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import unquote
 
@@ -107,14 +108,27 @@ class Calls:
         self.app = app
         self.ceiling: float = app.state.settings.request_timeout_seconds
         self.limit: int = app.state.settings.rate_limit_per_minute
-        # Unary calls under way; set while there are none (what a shutdown waits for).
+        # Calls under way, streams included; set while there are none (what a shutdown waits
+        # for, once its hooks have ended the streams: a stream's status must be sent before
+        # the server cancels what is left, or its client reads "Cancelling all calls").
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
 
     async def drained(self) -> None:
-        """Return once no unary call is under way (streams never finish by themselves)."""
+        """Return once no call is under way (streams end only when something ends them)."""
         await self._idle.wait()
+
+    @contextlib.contextmanager
+    def _counted(self) -> Iterator[None]:
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
 
     def unary(
         self,
@@ -139,21 +153,22 @@ class Calls:
     ) -> "grpc.RpcMethodHandler[Any, Any]":
         async def handle(request: RequestT, context: Context) -> AsyncIterator[ResponseT]:
             # A stream lives as long as its client wants: no ceiling, one access line at its end.
-            flight = await self._begin(rpc, context, announce=False)
-            try:
-                call = await self._admit(flight, ready=lambda: flight.announce(context))
-                if call is None:
-                    await flight.abort(context)
-                async for message in method(request, call):
-                    yield message
-                await flight.announce(context)
-            except (aio.AbortError, asyncio.CancelledError, GeneratorExit):
-                flight.stopped(context)
-                raise
-            except Exception as error:  # noqa: BLE001  (each error is answered by its status)
-                await flight.fail(error, context)
-            finally:
-                flight.end()
+            with self._counted():
+                flight = await self._begin(rpc, context, announce=False)
+                try:
+                    call = await self._admit(flight, ready=lambda: flight.announce(context))
+                    if call is None:
+                        await flight.abort(context)
+                    async for message in method(request, call):
+                        yield message
+                    await flight.announce(context)
+                except (aio.AbortError, asyncio.CancelledError, GeneratorExit):
+                    flight.stopped(context)
+                    raise
+                except Exception as error:  # noqa: BLE001  (each error is answered by its status)
+                    await flight.fail(error, context)
+                finally:
+                    flight.end()
 
         return grpc.unary_stream_rpc_method_handler(
             handle,
@@ -164,14 +179,8 @@ class Calls:
     async def _run(
         self, rpc: str, context: Context, work: Callable[[Call], Awaitable[ResultT]]
     ) -> ResultT:
-        self._in_flight += 1
-        self._idle.clear()
-        try:
+        with self._counted():
             return await self._run_counted(rpc, context, work)
-        finally:
-            self._in_flight -= 1
-            if not self._in_flight:
-                self._idle.set()
 
     async def _run_counted(
         self, rpc: str, context: Context, work: Callable[[Call], Awaitable[ResultT]]
