@@ -6,7 +6,7 @@ import { apiPaths } from "../api.js";
 import type { Task } from "../wiring.js";
 import { poolLimited } from "./database.openapi.js";
 import { collections } from "./documents.js";
-import { checkDatabase, createClient, databaseOf, openDatabase } from "./engine.js";
+import { checkDatabase, createClient, databaseOf, limitReads, openDatabase } from "./engine.js";
 import { databaseErrors } from "./errors.js";
 import { mongoRepositories } from "./repositories.js";
 
@@ -30,6 +30,7 @@ export const lifespan: Task = {
     deps.mongo = client;
     deps.db = db;
     const reads = { maxTimeMS: Math.round(config.requestTimeoutSeconds * 1000) };
+    limitReads(db, reads);
     deps.repositories = mongoRepositories({ client, ...collections(db), reads });
     deps.readiness.database = () => checkDatabase(client);
   },
