@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digest } from "../../src/auth/tokens.js";
 import { startTestApp, type TestApp } from "../helpers/app.js";
 import { expectUnauthorized, makeAccount, PASSWORD, signIn, uniqueEmail } from "./accounts.js";
+import { passwordHashOf, refreshTokensOf } from "./stored.js";
 
 let testApp: TestApp;
 
@@ -33,18 +34,7 @@ describe("sign-up and sign-in", () => {
 
   it("stores the password as an Argon2id hash", async () => {
     const account = await makeAccount(testApp);
-{%- if use_mongodb %}
-    const user = await testApp.deps.db
-      .collection<{ _id: string; password_hash?: string }>("users")
-      .findOne({ _id: account.id });
-    expect(user?.password_hash).toMatch(/^\$argon2id\$/);
-{%- else %}
-    const { rows } = await testApp.deps.pool.query<{ password_hash: string }>(
-      "SELECT password_hash FROM users WHERE id = $1",
-      [account.id],
-    );
-    expect(rows[0]?.password_hash).toMatch(/^\$argon2id\$/);
-{%- endif %}
+    expect(await passwordHashOf(testApp, account.id)).toMatch(/^\$argon2id\$/);
   });
 
   it("issues a token pair from JSON or from the OAuth2 form", async () => {
@@ -76,18 +66,8 @@ describe("sign-up and sign-in", () => {
 
   it("stores only the SHA-256 of a refresh token", async () => {
     const account = await makeAccount(testApp);
-{%- if use_mongodb %}
-    const rows = await testApp.deps.db
-      .collection<{ token_hash: string }>("refresh_tokens")
-      .find({ user_id: account.id })
-      .toArray();
-{%- else %}
-    const { rows } = await testApp.deps.pool.query<{ token_hash: string }>(
-      "SELECT token_hash FROM refresh_tokens WHERE user_id = $1",
-      [account.id],
-    );
-{%- endif %}
-    expect(rows.map((row) => row.token_hash)).toEqual([digest(account.refreshToken)]);
+    const tokens = await refreshTokensOf(testApp, account.id);
+    expect(tokens.map((token) => token.tokenHash)).toEqual([digest(account.refreshToken)]);
   });
 });
 
@@ -109,19 +89,9 @@ describe("refresh tokens", () => {
     expect((await refresh(account.refreshToken)).status).toBe(401);
     // The thief's replay ended the session: the legitimate newer token is dead too.
     expect((await refresh(rotated.refresh_token)).status).toBe(401);
-{%- if use_mongodb %}
-    const rows = await testApp.deps.db
-      .collection<{ revoked: boolean }>("refresh_tokens")
-      .find({ user_id: account.id })
-      .toArray();
-{%- else %}
-    const { rows } = await testApp.deps.pool.query<{ revoked: boolean }>(
-      "SELECT revoked FROM refresh_tokens WHERE user_id = $1",
-      [account.id],
-    );
-{%- endif %}
-    expect(rows.length).toBe(2);
-    expect(rows.every((row) => row.revoked)).toBe(true);
+    const tokens = await refreshTokensOf(testApp, account.id);
+    expect(tokens.length).toBe(2);
+    expect(tokens.every((token) => token.revoked)).toBe(true);
   });
 
   it("gives one new pair when the same token is refreshed twice at once", async () => {

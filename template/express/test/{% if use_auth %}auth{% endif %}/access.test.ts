@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allows, PERMISSIONS } from "../../src/auth/permissions.js";
 import { startTestApp, type TestApp } from "../helpers/app.js";
 import { makeAccount, PASSWORD, signIn, type Account } from "./accounts.js";
+import { setRole } from "./stored.js";
 
 let testApp: TestApp;
 let alice: Account;
@@ -83,13 +84,7 @@ describe("RBAC over HTTP", () => {
   it("applies a demotion at once: the role is read from the database, not the token", async () => {
     const demoted = await makeAccount(testApp, "admin");
     expect((await as(demoted).get("/api/v1/users")).status).toBe(200);
-{%- if use_mongodb %}
-    await testApp.deps.db
-      .collection<{ _id: string; role: string }>("users")
-      .updateOne({ _id: demoted.id }, { $set: { role: "user" } });
-{%- else %}
-    await testApp.deps.pool.query("UPDATE users SET role = 'user' WHERE id = $1", [demoted.id]);
-{%- endif %}
+    await setRole(testApp, demoted.id, "user");
     // What any code that changes a role does (create-admin does): drop the cached record.
     await testApp.deps.userCache.forget(demoted.id);
     expect((await as(demoted).get("/api/v1/users")).status).toBe(403);
