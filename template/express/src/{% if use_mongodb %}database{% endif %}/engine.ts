@@ -53,21 +53,22 @@ export interface ReadLimit {
 }
 
 // Each database's read limit (REQUEST_TIMEOUT_SECONDS), set by lifespan.ts: what takes a
-// bare Db (auth's store) reads it here, as the repositories get it in their Store.
+// bare Db (auth's store) finds it through sessionOf, as the repositories get it in their Store.
 const readLimits = new WeakMap<MongoDb, ReadLimit>();
 
 export function limitReads(db: MongoDb, limit: ReadLimit): void {
   readLimits.set(db, limit);
 }
 
-/** The read limit of `db` (in a transaction or not); none for a database lifespan.ts did not open. */
-export function readLimitOf(db: Db): ReadLimit | Record<string, never> {
-  return readLimits.get(sessionOf(db).db) ?? {};
-}
-
-/** The database and the session (none outside a transaction) to send `db`'s commands with. */
-export function sessionOf(db: Db): InTransaction | { db: MongoDb; session?: undefined } {
-  return "session" in db ? db : { db };
+/**
+ * What to send `db`'s commands with: the database, the session (none outside a
+ * transaction), and the limit of its reads (none for a database lifespan.ts did not open).
+ */
+export function sessionOf(
+  db: Db,
+): (InTransaction | { db: MongoDb; session?: undefined }) & { reads: ReadLimit | Record<string, never> } {
+  if ("session" in db) return { ...db, reads: readLimits.get(db.db) ?? {} };
+  return { db, reads: readLimits.get(db) ?? {} };
 }
 
 /** The database the URL names (its path). */
