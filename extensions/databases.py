@@ -22,7 +22,7 @@ OFFERED: tuple[str, ...] = tuple(engine.name for engine in ENGINES if engine.off
 # grows one task, style or sign-in method at a time (issue 21): an answer beyond this is
 # refused, saying what to drop.
 REACH: dict[str, dict[str, tuple[str, ...]]] = {
-    "mongodb": {"tasks": ("api", "database", "auth", "cache"), "api_styles": ("rest",), "auth_methods": ("jwt",)},
+    "mongodb": {"api_styles": ("rest",), "auth_methods": ("jwt",)},
 }
 
 

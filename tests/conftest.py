@@ -29,7 +29,8 @@ RENDERS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("api",), ("rest",)),
 )
 # Each database engine besides PostgreSQL, with every task and style it serves so far
-# (extensions/databases.py): one more render per framework in the matrix and in the runs.
+# (extensions/databases.py): one more render per framework in the matrix and in the runs, and
+# the smallest with a database beside it (ENGINE_RUNS).
 ENGINE_RENDERS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = tuple(
     (databases.reach(engine, "tasks", TASK_SUBSETS[-1]), databases.reach(engine, "api_styles", ALL_STYLES), engine)
     for engine in databases.OFFERED

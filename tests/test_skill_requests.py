@@ -60,12 +60,6 @@ BAD_REQUESTS = [
     pytest.param(
         '{"task": "database", "answers": {"database": "mysql"}}', "invalid_input", "answers.database", id="engine"
     ),
-    pytest.param(
-        '{"task": "optimize", "answers": {"database": "mongodb"}}',
-        "invalid_input",
-        "answers.database",
-        id="task-beyond-the-engine",
-    ),
 ]
 
 

@@ -8,6 +8,7 @@ import { poolLimited } from "./database.openapi.js";
 import { collections } from "./documents.js";
 import { checkDatabase, createClient, databaseOf, limitReads, openDatabase } from "./engine.js";
 import { databaseErrors } from "./errors.js";
+import { COMMAND_MONITORING } from "./monitoring.js";
 import { mongoRepositories } from "./repositories.js";
 
 declare module "../wiring.js" {
@@ -23,7 +24,7 @@ export const lifespan: Task = {
   /** Open the client (waiting for MongoDB) and register its readiness check. */
   async open(deps, { retry }, closers) {
     const { config } = deps;
-    const client = createClient(config);
+    const client = createClient(config, COMMAND_MONITORING);
     closers.push(() => client.close());
     await openDatabase(client, config.databaseUrl, deps.logger, retry);
     const db = databaseOf(client);

@@ -9,7 +9,7 @@ const milliseconds = () => {
 };
 
 export const optimizeSettings = {
-  // SQL statements slower than this are logged (their text only, never parameters).
+  // Database statements slower than this are logged (what they are, never the values sent with them).
   SLOW_QUERY_MS: milliseconds().default(200),
   // X-Query-Count on every response: for development and load tests, off in production.
   QUERY_COUNT_HEADER: flag.default(false),

@@ -9,7 +9,7 @@ import { countingQueries } from "./queries.js";
 
 export const QUERY_COUNT_HEADER = "X-Query-Count";
 
-/** Counts each request's SQL statements; sends X-Query-Count when `header` is on. */
+/** Counts each request's database statements; sends X-Query-Count when `header` is on. */
 export function queryCount({ header }: { header: boolean }): RequestHandler {
   return (_req, res, next) => {
     countingQueries((count) => {

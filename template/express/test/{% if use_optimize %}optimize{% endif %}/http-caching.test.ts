@@ -3,20 +3,20 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startTestApp, type TestApp } from "../helpers/app.js";
-import { holdTables, TABLES_WAIT_MS } from "../helpers/tables.js";
+import { shareDatabase, SHARING_WAIT_MS } from "./database.js";
 import { newPost } from "./posting.js";
 import { seedPosts } from "./seeding.js";
 
 let service: TestApp;
-let releaseTables: () => Promise<void>;
+let releaseDatabase: () => Promise<void>;
 
 beforeAll(async () => {
   service = await startTestApp();
-  releaseTables = await holdTables(service.deps.pool, "shared");
-}, TABLES_WAIT_MS);
+  releaseDatabase = await shareDatabase(service);
+}, SHARING_WAIT_MS);
 
 afterAll(async () => {
-  await releaseTables();
+  await releaseDatabase();
   await service.close();
 });
 

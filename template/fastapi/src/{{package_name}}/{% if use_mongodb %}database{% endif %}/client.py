@@ -89,10 +89,13 @@ async def check_database(store: Store) -> None:
 
 @asynccontextmanager
 async def open_database(
-    settings: DatabaseSettings, *, timeout_seconds: float
+    settings: DatabaseSettings,
+    *,
+    timeout_seconds: float,
+    listeners: Sequence[CommandListener] = (),
 ) -> AsyncIterator[Store]:
     """Create the client, wait for MongoDB (with retries), and close the pool on exit."""
-    store = create_store(settings, timeout_seconds=timeout_seconds)
+    store = create_store(settings, timeout_seconds=timeout_seconds, listeners=listeners)
     try:
         await retry(lambda: check_database(store), what="MongoDB", retry_on=(PyMongoError,))
         yield store

@@ -61,15 +61,22 @@ MIGRATE = Command(
 COMMANDS: tuple[Command, ...] = (MIGRATE,)
 
 
-def install(_app: FastAPI, amendments: list[Amendment]) -> None:
+def install(app: FastAPI, amendments: list[Amendment]) -> None:
     amendments.append(pool_limited(API_PREFIX))
+    # Command listeners a later task adds at its install (optimize counts and times the
+    # commands): the client takes them when it is created, at start-up.
+    app.state.database_listeners = []
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Open the pool (waiting for MongoDB), register its readiness check, close it."""
     settings: Settings = app.state.settings
-    async with open_database(settings, timeout_seconds=settings.request_timeout_seconds) as store:
+    async with open_database(
+        settings,
+        timeout_seconds=settings.request_timeout_seconds,
+        listeners=app.state.database_listeners,
+    ) as store:
         app.state.store = store
         app.state.readiness_checks["database"] = lambda: check_database(store)
         yield

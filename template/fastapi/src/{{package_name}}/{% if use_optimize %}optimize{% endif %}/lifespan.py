@@ -10,9 +10,9 @@ from starlette.middleware.gzip import GZipMiddleware
 from ..api import API_PREFIX
 from ..core.commands import Command
 from ..core.openapi import Amendment
+from . import statements
 from .middleware import ETagMiddleware, QueryCountMiddleware
 from .openapi import conditional_gets
-from .queries import instrument_engine
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -31,11 +31,11 @@ def install(app: FastAPI, amendments: list[Amendment]) -> None:
     # for a few percent smaller JSON.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(QueryCountMiddleware, header=settings.query_count_header)
+    statements.install(app)
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Time and count the statements of the pool the database task opened before."""
-    settings: Settings = app.state.settings
-    instrument_engine(app.state.engine, slow_query_ms=settings.slow_query_ms)
-    yield
+    """Time and count the statements of the database task's pool (``statements.py``)."""
+    async with statements.lifespan(app):
+        yield

@@ -9,7 +9,7 @@ from .queries import counting_queries
 
 
 class QueryCountMiddleware:
-    """Counts each request's SQL statements; sends ``X-Query-Count`` when ``header`` is on."""
+    """Counts each request's statements; sends ``X-Query-Count`` when ``header`` is on."""
 
     def __init__(self, app: ASGIApp, *, header: bool) -> None:
         self.app = app
