@@ -8,10 +8,11 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import problem_response
+from .readahead import keep, keys_to_read
 from .windows import Window
 
 if TYPE_CHECKING:
-    from .windows import WindowCounter
+    from .windows import RequestWindows
 
 logger = logging.getLogger(__name__)
 
@@ -128,14 +129,23 @@ class RateLimitMiddleware:
 
 
 async def count_request(scope: Scope, fail_open_on: tuple[type[Exception], ...]) -> Window | None:
-    """The client's window with this request counted; None when the counter is away."""
-    windows: WindowCounter = scope["app"].state.rate_limit_windows
+    """The client's window with this request counted; None when the counter is away.
+
+    The values the request will read (``readahead.py``) come back in the same round trip.
+    """
+    windows: RequestWindows = scope["app"].state.rate_limit_windows
     client = scope.get("client")
+    key = client[0] if client else "unknown"
+    reads = keys_to_read(scope)
     try:
-        return await windows.hit(client[0] if client else "unknown")
+        if not reads:
+            return await windows.hit(key)
+        window, values = await windows.hit_reading(key, reads)
     except fail_open_on:
         logger.warning("rate limit counter unavailable; request not limited", exc_info=True)
         return None
+    keep(values)
+    return window
 
 
 def over_limit(limit: int, window: Window, headers: dict[str, str] | None = None) -> Response:

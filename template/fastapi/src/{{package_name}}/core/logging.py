@@ -24,6 +24,8 @@ class RequestContext:
 
     request_id: str
     user_id: str | None = None
+    # Cached values fetched with the rate-limit count, until read (``readahead.py``).
+    read_ahead: dict[str, str | None] | None = None
 
 
 # Set by the request middleware for the duration of one request.

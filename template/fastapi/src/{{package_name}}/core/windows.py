@@ -29,6 +29,13 @@ class WindowCounter(Protocol):
         """Forget ``key``'s count."""
 
 
+class RequestWindows(WindowCounter, Protocol):
+    """The request rate limit's counter, which can read cached values on the way."""
+
+    async def hit_reading(self, key: str, reads: list[str]) -> tuple[Window, dict[str, str | None]]:
+        """``hit``, and the values of ``reads`` that the counter's store holds, if it has any."""
+
+
 class MemoryWindowCounter:
     def __init__(self, window_seconds: int = WINDOW_SECONDS) -> None:
         self.window_seconds = window_seconds
@@ -55,6 +62,12 @@ class MemoryWindowCounter:
                 k: v for k, v in self._windows.items() if now - v[0] < self.window_seconds
             }
         return self._window(start, count + 1, now)
+
+    async def hit_reading(
+        self, key: str, _reads: list[str]
+    ) -> tuple[Window, dict[str, str | None]]:
+        # No cached values live in this process: nothing is read ahead.
+        return await self.hit(key), {}
 
     async def clear(self, key: str) -> None:
         self._windows.pop(key, None)

@@ -17,6 +17,8 @@ from typing import TypeVar
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from ..core.readahead import NOT_READ, take
+
 logger = logging.getLogger(__name__)
 
 # Longer than a load takes; a holder that dies only delays the others this long.
@@ -147,6 +149,9 @@ class CacheAside:
             return None
 
     async def _read(self, attempt: _Attempt, key: str) -> str | None:
+        ahead = take(key)
+        if ahead is not NOT_READ:
+            return ahead
         value = await self._call(attempt, lambda: self.redis.get(key))
         return None if value is None else str(value)
 
