@@ -84,7 +84,7 @@ class FailFastPool(ConnectionPool):
         except BaseException as exc:
             if turn.done() and not turn.cancelled():
                 self._hand_on()  # given a connection as the wait ended: the next one takes it
-            else:
+            elif turn in self._waiters:  # a hand-on may have dropped it already
                 self._waiters.remove(turn)
             if isinstance(exc, TimeoutError):
                 self._pause()
