@@ -5,13 +5,12 @@ count is kept in a store that also holds cached values (Redis, with the cache ta
 values the request will read next (its caller's record, the post it asks for) come back in
 the same round trip. Tasks name them: each function in ``app.state.read_ahead`` maps a
 request's scope to the keys it will read. The counter knows nothing of what the keys hold;
-the cache reads ``take`` a value before asking the store.
+the cache's reads take a value (``cache/readahead.py``) before asking the store.
 
 A value is the store's answer at the start of the request, as a read there would have been,
 and it is taken once: a second read of the key in the request goes to the store.
 """
 
-import enum
 from collections.abc import Callable, Iterable
 
 from starlette.types import Scope
@@ -19,15 +18,6 @@ from starlette.types import Scope
 from .logging import request_context
 
 ReadAhead = Callable[[Scope], Iterable[str]]
-
-
-class NotRead(enum.Enum):
-    """The key was not read ahead (or was taken already): ask the store."""
-
-    NOT_READ = enum.auto()
-
-
-NOT_READ = NotRead.NOT_READ
 
 
 def keys_to_read(scope: Scope) -> list[str]:
@@ -41,11 +31,3 @@ def keep(values: dict[str, str | None]) -> None:
     context = request_context.get()
     if context is not None and values:
         context.read_ahead = values
-
-
-def take(key: str) -> str | NotRead | None:
-    """The value read ahead for ``key``, once; ``NOT_READ`` when there is none."""
-    context = request_context.get()
-    if context is None or context.read_ahead is None:
-        return NOT_READ
-    return context.read_ahead.pop(key, NOT_READ)

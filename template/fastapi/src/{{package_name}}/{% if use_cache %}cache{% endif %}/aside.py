@@ -17,7 +17,7 @@ from typing import TypeVar
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from ..core.readahead import NOT_READ, take
+from .readahead import NOT_READ, take
 
 logger = logging.getLogger(__name__)
 
