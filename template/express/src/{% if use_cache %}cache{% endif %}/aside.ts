@@ -11,6 +11,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 
 import { describeError } from "../core/errors.js";
+import type { ReadAheadValues } from "./readahead.js";
 
 // Longer than a load takes; a holder that dies only delays the others this long.
 export const LOCK_MILLISECONDS = 3_000;
@@ -66,6 +67,8 @@ export class CacheAside {
   constructor(
     private readonly redis: Redis,
     private readonly options: CacheAsideOptions,
+    // What the request's read-ahead asked of Redis with its rate-limit count (readahead.ts).
+    private readonly readAhead?: ReadAheadValues,
   ) {}
 
   /** The value of `key` and whether it came from the cache (a hit). */
@@ -163,6 +166,11 @@ export class CacheAside {
   }
 
   private async read(attempt: Attempt, key: string): Promise<string | undefined> {
+    if (this.readAhead) {
+      const early = await this.readAhead.take(key);
+      // null: Redis had no such key when the request began, a miss like any other.
+      if (early !== undefined) return early ?? undefined;
+    }
     return (await this.call(attempt, () => this.redis.get(key))) ?? undefined;
   }
 

@@ -8,11 +8,14 @@ import type { Task } from "../wiring.js";
 import { cacheStatus } from "./cache.openapi.js";
 import { checkRedis, openRedis } from "./client.js";
 import { cacheReads, redisUserCache } from "./middleware.js";
+import { postReadAhead, readAhead, type ReadAhead } from "./readahead.js";
 import { redisRateLimiter } from "./windows.js";
 
 declare module "../wiring.js" {
   interface AppDeps {
     redis: Redis;
+    /** What each API request will read from the cache, asked with its rate-limit count; tasks add theirs. */
+    readAhead: ReadAhead[];
   }
 }
 
@@ -31,6 +34,10 @@ export const lifespan: Task = {
     deps.rateLimiter = redisRateLimiter(redis, config.rateLimitPerMinute);
     deps.userCache = redisUserCache({ redis, ttlSeconds: config.cacheTtlSeconds, logger });
     deps.readiness.redis = () => checkRedis(redis);
+    deps.readAhead = [postReadAhead];
+  },
+  beforeLimits(app, { redis, readAhead: functions }) {
+    app.use(apiPaths(), readAhead(redis, functions));
   },
   beforeRoutes(app, { redis, config, logger }) {
     app.use(apiPaths(), cacheReads({ redis, ttlSeconds: config.cacheTtlSeconds, logger }));

@@ -103,7 +103,7 @@ export function readCaches({ redis, ttlSeconds, logger }: CacheReadsOptions): (l
   const locks = new KeyLocks();
   const options = { ttlSeconds, locks, logger };
   return (locals) => {
-    const cache = new CacheAside(redis, options);
+    const cache = new CacheAside(redis, options, locals.readAhead);
     locals.postCache = new RedisPostCache(cache);
     locals.userCache = new RedisUserCache(cache);
     locals.cacheAside = cache;
