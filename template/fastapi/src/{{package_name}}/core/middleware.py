@@ -4,7 +4,6 @@ One middleware does all four so each request costs one wrapper, and so the 500 a
 responses written here get the same headers and log line as every other response.
 """
 
-import asyncio
 import logging
 import re
 import time
@@ -12,6 +11,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .deadlines import Deadlines
 from .errors import problem_response
 from .logging import RequestContext, request_context
 
@@ -51,6 +51,7 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, *, timeout_seconds: float, hsts: bool) -> None:
         self.app = app
         self.timeout_seconds = timeout_seconds
+        self.deadlines = Deadlines(timeout_seconds)
         self.fixed_headers = (*_SECURITY_HEADERS, _HSTS) if hsts else _SECURITY_HEADERS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -74,16 +75,15 @@ class RequestContextMiddleware:
         context = RequestContext(request_id)
         token = request_context.set(context)
         began = time.perf_counter()
-        deadline = asyncio.timeout(self.timeout_seconds)
+        deadline = self.deadlines.start()
         try:
-            async with deadline:
-                await self.app(scope, receive, send_with_headers)
+            await deadline.run(self.app(scope, receive, send_with_headers))
         except Exception as exc:
             if status:
                 # The response is already on its way: the server can only close it.
                 logger.exception("error after the response started")
                 raise
-            if isinstance(exc, TimeoutError) and deadline.expired():
+            if isinstance(exc, TimeoutError) and deadline.passed:
                 logger.error("request timed out", extra={"timeout_s": self.timeout_seconds})  # noqa: TRY400  (a timeout's traceback says nothing)
                 detail = f"The request did not complete within {self.timeout_seconds:g} seconds."
                 response = problem_response(503, detail)
