@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 from functools import partial
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT
 from jsonschema import Draft202012Validator
 from skill_calls import SPEC, skill_command, skill_main
@@ -119,10 +119,11 @@ def test_kept_project_rendered_at_a_revision_records_it_for_copier_update(tmp_pa
         '{"task": "api", "framework": "express"}', "--vcs-ref", head.stdout.strip(), "--dest", str(dest)
     )
     assert status == 0, output
-    answers = (dest / ".copier-answers.yml").read_text(encoding="utf-8")
-    commit = re.search(r"^_commit: (\S+)$", answers, re.MULTILINE)
+    # Read as YAML: a short hash of digits alone (1501713) is written quoted.
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text(encoding="utf-8"))
+    commit = str(answers["_commit"])
     assert commit
-    found = subprocess.run(["git", "rev-parse", "--verify", f"{commit.group(1)}^{{commit}}"], cwd=ROOT, check=False)
+    found = subprocess.run(["git", "rev-parse", "--verify", f"{commit}^{{commit}}"], cwd=ROOT, check=False)
     assert found.returncode == 0, "copier update must find the recorded revision"
 
 
