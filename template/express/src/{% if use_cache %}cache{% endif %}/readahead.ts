@@ -10,6 +10,7 @@ import type { Request, RequestHandler } from "express";
 import type { Redis } from "ioredis";
 
 import { API_PREFIX } from "../api.js";
+import { uuidString } from "../core/validation.js";
 import { postKey } from "./keys.js";
 
 /** The key of a cached value a request will read, named from the request alone; undefined for none. */
@@ -45,16 +46,16 @@ declare global {
 }
 
 const POST_PATH = "/posts/";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** GET /posts/{id} reads the post's cached answer. */
 export const postReadAhead: ReadAhead = (req) => {
   if (req.method !== "GET" && req.method !== "HEAD") return undefined;
   // Where the middleware is mounted (API_PREFIX, read here: api.js imports this module's task).
   if (req.baseUrl !== API_PREFIX || !req.path.startsWith(POST_PATH)) return undefined;
-  const id = req.path.slice(POST_PATH.length);
-  // Another route, or a malformed id (a 422): nothing to read. The route reads the canonical form.
-  return UUID.test(id) ? postKey(id.toLowerCase()) : undefined;
+  // The key the route reads: the id as its validation hands it on. Another route, or a
+  // malformed id (a 422): nothing to read.
+  const id = uuidString.safeParse(req.path.slice(POST_PATH.length));
+  return id.success ? postKey(id.data) : undefined;
 };
 
 /** Mounted just before the rate limit: its MGET leaves with the count. */
