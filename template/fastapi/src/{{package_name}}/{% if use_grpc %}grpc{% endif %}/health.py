@@ -9,35 +9,14 @@ import asyncio
 from collections.abc import Iterable
 
 from fastapi import FastAPI
-from grpc import aio
 
 # The asyncio servicer, grpc_health.v1.health.aio, which the type stubs do not declare.
-from grpc_health.v1._async import HealthServicer as LibraryHealthServicer
-from grpc_health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
+from grpc_health.v1._async import HealthServicer
+from grpc_health.v1.health_pb2 import HealthCheckResponse
 
 from ..health.router import run_checks
 
 __all__ = ["HealthServicer", "check_readiness", "watch_readiness"]
-
-
-class HealthServicer(LibraryHealthServicer):  # type: ignore[misc]  # an untyped base (above)
-    """The library's servicer, counting its open Watch streams.
-
-    A shutdown with none open need not wait for NOT_SERVING to reach them.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.watching = 0
-
-    async def Watch(  # noqa: N802  (the gRPC method's name)
-        self, request: HealthCheckRequest, context: aio.ServicerContext[HealthCheckRequest, None]
-    ) -> None:
-        self.watching += 1
-        try:
-            await super().Watch(request, context)
-        finally:
-            self.watching -= 1
 
 
 async def check_readiness(app: FastAPI, health: HealthServicer, services: Iterable[str]) -> None:
