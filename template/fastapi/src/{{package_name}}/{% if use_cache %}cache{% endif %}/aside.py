@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
+from fastapi import BackgroundTasks
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -66,11 +67,21 @@ class _Attempt:
 
 
 class CacheAside:
-    def __init__(self, redis: Redis, *, ttl_seconds: int, locks: KeyLocks) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        ttl_seconds: int,
+        locks: KeyLocks,
+        after_response: BackgroundTasks | None = None,
+    ) -> None:
         self.redis = redis
         self.ttl_seconds = ttl_seconds
         self.locks = locks
-        # What this request dropped, to drop once more after its transaction commits.
+        # What this request dropped, to drop once more after its transaction commits: in
+        # ``after_response``, the request's background tasks, once it drops something
+        # (a read schedules nothing), or when the caller runs ``forget_again``.
+        self._after_response = after_response
         self._dropped_keys: list[str] = []
         self._dropped_tags: list[str] = []
 
@@ -104,25 +115,15 @@ class CacheAside:
 
     async def forget(self, *keys: str) -> None:
         """Drop ``keys``; a Redis error leaves them to expire with their TTL."""
+        self._drop_again_later()
         self._dropped_keys.extend(keys)
-        try:
-            await self.redis.delete(*keys)
-        except RedisError:
-            logger.warning(
-                "cache invalidation failed; entries expire with their TTL", exc_info=True
-            )
+        await self._delete(*keys)
 
     async def forget_tagged(self, tag: str) -> None:
         """Drop every value stored with ``tag``."""
+        self._drop_again_later()
         self._dropped_tags.append(tag)
-        name = "tag:" + tag
-        try:
-            keys = await self.redis.smembers(name)
-            await self.redis.delete(name, *keys)
-        except RedisError:
-            logger.warning(
-                "cache invalidation failed; entries expire with their TTL", exc_info=True
-            )
+        await self._delete_tagged(tag)
 
     async def forget_again(self) -> None:
         """Drop again what this request dropped, once its transaction has committed.
@@ -133,10 +134,31 @@ class CacheAside:
         keys, tags = self._dropped_keys, self._dropped_tags
         self._dropped_keys, self._dropped_tags = [], []
         if keys:
-            await self.forget(*keys)
+            await self._delete(*keys)
         for tag in tags:
-            await self.forget_tagged(tag)
-        self._dropped_keys, self._dropped_tags = [], []
+            await self._delete_tagged(tag)
+
+    def _drop_again_later(self) -> None:
+        if self._after_response is not None and not (self._dropped_keys or self._dropped_tags):
+            self._after_response.add_task(self.forget_again)
+
+    async def _delete(self, *keys: str) -> None:
+        try:
+            await self.redis.delete(*keys)
+        except RedisError:
+            logger.warning(
+                "cache invalidation failed; entries expire with their TTL", exc_info=True
+            )
+
+    async def _delete_tagged(self, tag: str) -> None:
+        name = "tag:" + tag
+        try:
+            keys = await self.redis.smembers(name)
+            await self.redis.delete(name, *keys)
+        except RedisError:
+            logger.warning(
+                "cache invalidation failed; entries expire with their TTL", exc_info=True
+            )
 
     async def _call(self, attempt: _Attempt, operation: Callable[[], Awaitable[T]]) -> T | None:
         if not attempt.redis_ok:

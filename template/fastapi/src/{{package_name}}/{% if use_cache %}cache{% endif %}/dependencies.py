@@ -16,23 +16,19 @@ async def get_redis(request: Request) -> Redis:
 RedisDep = Annotated[Redis, Depends(get_redis)]
 
 
-def cache_of(request: Request) -> CacheAside:
-    """A cache over the app's client and locks; a plain function, for dependencies to call."""
-    state = request.app.state
-    return CacheAside(
-        state.redis, ttl_seconds=state.settings.cache_ttl_seconds, locks=state.cache_locks
-    )
-
-
 def request_cache(request: Request, after_response: BackgroundTasks) -> CacheAside:
     """The request's cache-aside, one for all its caches.
 
-    What it dropped is dropped again in a background task: those run once the response
-    is sent, so after the request's transaction committed (its session closes before
-    sending).
+    What it drops is dropped again in a background task: those run once the response is
+    sent, so after the request's transaction committed (its session closes before sending).
     """
     cache: CacheAside | None = getattr(request.state, "cache_aside", None)
     if cache is None:
-        cache = request.state.cache_aside = cache_of(request)
-        after_response.add_task(cache.forget_again)
+        state = request.app.state
+        cache = request.state.cache_aside = CacheAside(
+            state.redis,
+            ttl_seconds=state.settings.cache_ttl_seconds,
+            locks=state.cache_locks,
+            after_response=after_response,
+        )
     return cache
