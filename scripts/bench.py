@@ -4,9 +4,11 @@ For each framework: renders the working tree with every task and again without
 ``cache``, installs both from the shared toolchains (skill/toolchains.py), gives
 each a fresh database on PostgreSQL (and Redis), migrates and seeds it through its
 API, then serves it as in production (one process, logs on) next to a bare app of
-the same framework, and loads both with wrk in alternating rounds. Prints, per
-framework, each endpoint's throughput as a ratio to the bare app against its
-target, then the main endpoints again at 256 connections. Everything it starts
+the same framework, and loads both with wrk in alternating rounds. Then the same
+for the framework's floor (benchmark/floor/: the bare app plus only the HTTP
+contract's own work on three routes), which shows what those routes could reach
+on this stack. Prints, per framework, each endpoint's throughput as a ratio to
+the bare app against its target, then the main endpoints again at 256 connections. Everything it starts
 is stopped again, on failure and on Ctrl-C too.
 
     .venv/bin/python scripts/bench.py [--framework fastapi|express|both] [--json out.json]
@@ -23,6 +25,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import uuid
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,8 +76,10 @@ SERVER_SETTINGS = {
     "ACCESS_TOKEN_TTL_SECONDS": "86400",
     "LOG_LEVEL": "info",
 }
-# Each framework's cached render gets its own Redis database.
+# Each framework's cached render, and each floor, gets its own Redis database.
 REDIS_DATABASES = {"fastapi": 1, "express": 2}
+FLOOR_REDIS_DATABASES = {"fastapi": 3, "express": 4}
+FLOOR = "floor"
 GRAPHQL_ROW = f"POST /graphql posts(first: {PAGE})"
 ROW_ORDER = [
     "GET /health/live",
@@ -108,7 +113,7 @@ def _endpoints(project: Render, post_id: str, x_cache: str | None) -> list[Endpo
     ]
 
 
-RENDER_ORDER = ["cache", "no cache", MONGODB]
+RENDER_ORDER = ["cache", "no cache", MONGODB, FLOOR]
 
 
 def _row_key(endpoint: Endpoint) -> tuple[int, int]:
@@ -191,6 +196,41 @@ def _measure_render(
     return comparisons, saturations
 
 
+def _measure_floor(session: Session, stack: Stack, project: Render, bare: Server) -> list[Comparison]:
+    """The floor app (served from ``project``, for its logging and health modules) next to the bare app."""
+    port = session.ports.take()
+    redis_url = with_path(session.urls["REDIS_URL"], f"/{FLOOR_REDIS_DATABASES[stack.name]}")
+    env = stack.environment(project, {**base_environment(), "REDIS_URL": redis_url})
+    command = stack.floor_command(project, port)
+    print(f"  serving the floor: {' '.join(command)}", flush=True)
+    floor = start_server(
+        f"{stack.name} floor",
+        command,
+        cwd=project.path,
+        env=env,
+        port=port,
+        ready_path="/health/live",
+        log=session.workdir / f"{stack.name}-floor.log",
+    )
+    session.exits.callback(floor.stop)
+    # Any bearer token: the floor only remembers it, as the render remembers a verified one.
+    load = dataclasses.replace(session.load, headers={"Authorization": "Bearer floor"})
+    routes = [
+        ("GET /health/live", "/health/live"),
+        ("GET /api/v1/users/me", f"{API}/users/me"),
+        ("GET /api/v1/posts/{id}", f"{API}/posts/{uuid.uuid4()}"),
+    ]
+    comparisons = []
+    try:
+        for label, path in routes:
+            endpoint = Endpoint(label, path, FLOOR, None, saturate=False)
+            print(f"  {label} [{FLOOR}] next to the bare app", flush=True)
+            comparisons.append(compare(load, endpoint, bare, floor))
+    finally:
+        floor.stop()
+    return comparisons
+
+
 def bench_framework(session: Session, framework: str) -> FrameworkResult:
     stack: Stack = STACKS[framework]()
     print(f"== {framework}: rendering the working tree (every task, every task but cache, and on MongoDB)", flush=True)
@@ -221,6 +261,7 @@ def bench_framework(session: Session, framework: str) -> FrameworkResult:
         comparisons, saturations = _measure_render(session, stack, project, bare)
         result.comparisons += comparisons
         result.saturations += saturations
+    result.comparisons += _measure_floor(session, stack, projects[0], bare)
     bare.stop()
     result.comparisons.sort(key=lambda comparison: _row_key(comparison.endpoint))
     result.saturations.sort(key=lambda saturation: _row_key(saturation.endpoint))

@@ -33,6 +33,8 @@ WITHOUT_CACHE = [task for task in ALL_TASKS if task != "cache"]
 # The MongoDB render: every task it serves but cache (reads go to MongoDB), REST only.
 MONGODB = "mongodb"
 BARE_APPS = Path(__file__).with_name("bare")
+# Bare apps plus only the HTTP contract's own work on three routes (README "Benchmarks").
+FLOOR_APPS = Path(__file__).with_name("floor")
 OUTPUT_TAIL_CHARS = 4000
 
 
@@ -114,6 +116,8 @@ class Stack(Protocol):
 
     def bare_command(self, project: Render, port: int, /) -> list[str]: ...
 
+    def floor_command(self, project: Render, port: int, /) -> list[str]: ...
+
     def versions(self) -> dict[str, str]: ...
 
 
@@ -151,6 +155,11 @@ class FastAPIStack:
 
     def bare_command(self, _project: Render, port: int) -> list[str]:
         return [str(self.venv / "bin" / "python"), str(BARE_APPS / "fastapi_app.py"), str(port)]
+
+    def floor_command(self, project: Render, port: int) -> list[str]:
+        # Run with environment(): the render's package (its logging, its health route) imports.
+        floor = FLOOR_APPS / "fastapi_floor.py"
+        return [str(self.venv / "bin" / "python"), str(floor), str(port), project.package_name]
 
     def versions(self) -> dict[str, str]:
         site = next((self.venv / "lib").glob("python*/site-packages"))
@@ -192,6 +201,12 @@ class ExpressStack:
         bare = project.path / "bench-bare.mjs"
         shutil.copyfile(BARE_APPS / "express_app.mjs", bare)
         return ["node", str(bare), str(port)]
+
+    def floor_command(self, project: Render, port: int) -> list[str]:
+        # Inside the built render: it imports the render's dist/ (logger, security headers).
+        floor = project.path / "bench-floor.mjs"
+        shutil.copyfile(FLOOR_APPS / "express_floor.mjs", floor)
+        return ["node", str(floor), str(port)]
 
     def versions(self) -> dict[str, str]:
         package = json.loads((self._modules / "express" / "package.json").read_text())
