@@ -16,18 +16,23 @@ async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def main() -> None:
-    app = FastAPI()
-    app.add_api_route("/", live, methods=["GET"])
+def serve(app: object, port: int) -> None:
+    """uvicorn with the generated serve command's options (the floor app is served so too)."""
     uvicorn.run(
         app,
         host="127.0.0.1",
-        port=int(sys.argv[1]),
+        port=port,
         log_config=None,
         access_log=False,
         server_header=False,
         lifespan="on",
     )
+
+
+def main() -> None:
+    app = FastAPI()
+    app.add_api_route("/", live, methods=["GET"])
+    serve(app, int(sys.argv[1]))
 
 
 if __name__ == "__main__":

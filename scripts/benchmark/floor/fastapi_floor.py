@@ -27,10 +27,10 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import redis.asyncio  # type: ignore[import-not-found]  # the projects' shared venv, not .venv
-import uvicorn  # type: ignore[import-not-found]
 from fastapi import FastAPI, Request, Response  # type: ignore[import-not-found]
 from pydantic import BaseModel
 
@@ -166,15 +166,11 @@ def build(package: str) -> Any:  # noqa: ANN401  (a FastAPI app, untyped here)
 
 
 def main() -> None:
-    uvicorn.run(
-        build(sys.argv[2]),
-        host="127.0.0.1",
-        port=int(sys.argv[1]),
-        log_config=None,
-        access_log=False,
-        server_header=False,
-        lifespan="on",
-    )
+    # Served as the bare app is (its module sits in ../bare, a directory of scripts).
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bare"))
+    from fastapi_app import serve  # type: ignore[import-not-found]  # noqa: PLC0415  (found once the path is set)
+
+    serve(build(sys.argv[2]), int(sys.argv[1]))
 
 
 if __name__ == "__main__":
