@@ -285,5 +285,9 @@ def test_generated_project_passes_its_own_tests_and_serves(
     print(output)
     assert " passed" in output.lower()
     (tmp_path / "project.env").rename(env_file)
+    # The served render starts from an empty Redis, as a new deployment does. The project's
+    # own tests leave counters there: their failed OAuth callbacks from 127.0.0.1 would spend
+    # the contract suite's LOGIN_ATTEMPTS_PER_MINUTE whenever both fall in the same minute.
+    run(["redis-cli", "-u", env["REDIS_URL"], "FLUSHDB"], cwd=project)
     with contract_run(tasks, styles, methods, tmp_path) as contract:
         _boot_and_probe(serve, project, env, contract, tmp_path / "server.log")
